@@ -1,0 +1,126 @@
+package hotline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Error codes shared by every implementation, so that the HTTP layer can map
+// them to status codes without knowing where an error came from.
+const (
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EUNAUTHORIZED = "unauthorized"
+	EINTERNAL     = "internal"
+)
+
+// Error is an application error with a code and a message safe to show users.
+// It never carries a message body or a phone number.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Errorf builds an *Error.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, EINTERNAL for errors that are not *Error.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	}
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-safe message of err.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}
+
+// AckFunc builds the acknowledgement for a message once its case is known; an
+// empty string means no acknowledgement is sent. The store records the
+// returned text as an outbound message in the same transaction.
+type AckFunc func(r Receipt) string
+
+// IntakeStore durably records inbound messages.
+type IntakeStore interface {
+	// RecordInbound commits, in one transaction that is fsync'd before it
+	// returns: the contact (upsert), the contact's open case (found or
+	// created with a fresh reference), the message, the case's merged triage,
+	// the acknowledgement from ack (if any) and audit events. A message whose
+	// (channel, external id) is already stored returns a Receipt with
+	// Duplicate set and changes nothing.
+	RecordInbound(ctx context.Context, in Inbound, t Triage, ack AckFunc) (Receipt, error)
+	// RecordDeliveryStatus updates the status of the outbound message the
+	// provider knows as externalID. Unknown ids are ENOTFOUND.
+	RecordDeliveryStatus(ctx context.Context, ch Channel, externalID, status, errorCode string) error
+	// SetDoNotContact marks a contact as never to be messaged (STOP keywords).
+	SetDoNotContact(ctx context.Context, ch Channel, address string, on bool) error
+}
+
+// CaseFilter selects cases for the queue. Empty fields do not filter.
+type CaseFilter struct {
+	Status   string
+	Urgency  Urgency
+	Province string
+	Lang     string
+	Limit    int    // 1..500; 0 means the default (50)
+	Cursor   string // opaque, from CasePage.NextCursor
+}
+
+// CasePage is one page of the queue.
+type CasePage struct {
+	Cases      []Case `json:"cases"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// CaseStore reads cases.
+type CaseStore interface {
+	// ListCases returns cases in queue order: urgency (worst first), then the
+	// longest waiting (oldest last inbound message) first. Contacts are masked.
+	ListCases(ctx context.Context, f CaseFilter) (CasePage, error)
+	// GetCase returns one case with its messages in order and the full contact.
+	GetCase(ctx context.Context, id int64) (*Case, error)
+}
+
+// Roles of staff accounts.
+const (
+	RoleAdmin     = "admin"
+	RoleAgent     = "agent"
+	RoleResponder = "responder"
+)
+
+// User is a staff account.
+type User struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// UserStore manages staff accounts and API tokens.
+type UserStore interface {
+	// CreateUser stores a user with an already hashed password.
+	CreateUser(ctx context.Context, name, role, passwordHash string) (User, error)
+	CountUsers(ctx context.Context) (int, error)
+	// CreateToken issues an API token for the named user and returns it; only
+	// a hash of it is stored.
+	CreateToken(ctx context.Context, userName string) (string, error)
+	// UserByToken authenticates an API token; EUNAUTHORIZED when unknown.
+	UserByToken(ctx context.Context, token string) (User, error)
+}
