@@ -177,6 +177,10 @@ type Receipt struct {
 	Lang      string
 	// Duplicate is true when the message had been stored before; nothing changed.
 	Duplicate bool
+	// NewCase is true when this message opened the case.
+	NewCase bool
+	// DoNotContact is true when the contact must get no message at all.
+	DoNotContact bool
 }
 
 // Direction of a message relative to Hotline.
