@@ -181,6 +181,9 @@ type Receipt struct {
 	NewCase bool
 	// DoNotContact is true when the contact must get no message at all.
 	DoNotContact bool
+	// Reply is the acknowledgement to send inline (e.g. in TwiML), already
+	// recorded on the case; empty means send nothing.
+	Reply string
 }
 
 // Direction of a message relative to Hotline.
