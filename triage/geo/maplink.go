@@ -56,13 +56,14 @@ func linkPoint(u string) (Point, bool) {
 		return Point{}, false
 	}
 	n := urlUnescaper.Replace(u)
+	// OpenStreetMap's marker (mlat/mlon) is the place; #map= only the view.
+	if a, b := mlatRe.FindStringSubmatch(n), mlonRe.FindStringSubmatch(n); a != nil && b != nil {
+		return Point{Lat: parseFloat(a[1]), Lon: parseFloat(b[1])}, true
+	}
 	for _, re := range linkRes {
 		if m := re.FindStringSubmatch(n); m != nil {
 			return Point{Lat: parseFloat(m[1]), Lon: parseFloat(m[2])}, true
 		}
-	}
-	if a, b := mlatRe.FindStringSubmatch(n), mlonRe.FindStringSubmatch(n); a != nil && b != nil {
-		return Point{Lat: parseFloat(a[1]), Lon: parseFloat(b[1])}, true
 	}
 	return Point{}, false
 }
