@@ -1,0 +1,192 @@
+// Package store is the SQLite implementation of Hotline's service interfaces
+// (hotline.IntakeStore, hotline.CaseStore, hotline.UserStore).
+//
+// Every write goes through one writer goroutine that owns the only write
+// connection and commits many units of work in one transaction (group
+// commit), so that concurrent webhooks share one fsync while each of them
+// still answers only after its own message is durable. Reads use a separate
+// pool of query-only connections and never wait for the writer.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/pressly/goose/v3"
+
+	"hotline"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Options tune a DB. The zero value is not useful; start from DefaultOptions.
+type Options struct {
+	// GroupCommit lets one transaction carry many units of work. Off, every
+	// unit gets its own transaction and fsync: the baseline the load test
+	// compares against.
+	GroupCommit bool
+	// MaxBatch caps the units in one transaction, so that one slow batch
+	// cannot hold every waiting webhook.
+	MaxBatch int
+	// Now is the clock used for timestamps; tests replace it.
+	Now func() time.Time
+}
+
+// DefaultOptions returns group commit on, batches of up to 256, the wall clock.
+func DefaultOptions() Options {
+	return Options{GroupCommit: true, MaxBatch: 256, Now: time.Now}
+}
+
+// Stats counts the writer's work since Open. Jobs/Commits is the average
+// batch size.
+type Stats struct {
+	Commits uint64 // transactions committed
+	Jobs    uint64 // units of work run inside them
+}
+
+// DB is a Hotline database in one SQLite file.
+type DB struct {
+	opts Options
+	wdb  *sql.DB // the write connection, used only by the writer goroutine
+	rdb  *sql.DB // read pool
+
+	mu      sync.RWMutex // guards closed against sends on jobs
+	closed  bool
+	jobs    chan *job
+	stopped chan struct{}
+
+	commits atomic.Uint64
+	jobsRun atomic.Uint64
+}
+
+var (
+	_ hotline.IntakeStore = (*DB)(nil)
+	_ hotline.CaseStore   = (*DB)(nil)
+	_ hotline.UserStore   = (*DB)(nil)
+)
+
+// errClosed is returned for work handed to a DB after Close.
+var errClosed = errors.New("store: database is closed")
+
+// readPoolSize is small: SQLite readers are cheap, and the machine is too.
+const readPoolSize = 4
+
+// Open opens (creating if needed) the database at path, brings its schema up
+// to date and starts the writer.
+func Open(path string, opts Options) (*DB, error) {
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = DefaultOptions().MaxBatch
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	wdb, err := sql.Open("sqlite3", dsn(path, url.Values{
+		"_journal_mode": {"WAL"},
+		"_synchronous":  {"FULL"},
+		"_foreign_keys": {"on"},
+		"_busy_timeout": {"10000"},
+		"_txlock":       {"immediate"},
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	// One connection, never recycled: the pragmas above are per connection,
+	// and the writer must be the only one that writes.
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	wdb.SetConnMaxIdleTime(0)
+	if err := migrate(wdb); err != nil {
+		wdb.Close()
+		return nil, err
+	}
+	rdb, err := sql.Open("sqlite3", dsn(path, url.Values{
+		"_foreign_keys": {"on"},
+		"_busy_timeout": {"10000"},
+		"_query_only":   {"true"},
+	}))
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+	}
+	rdb.SetMaxOpenConns(readPoolSize)
+	rdb.SetMaxIdleConns(readPoolSize)
+	if err := rdb.Ping(); err != nil {
+		wdb.Close()
+		rdb.Close()
+		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+	}
+	db := &DB{
+		opts:    opts,
+		wdb:     wdb,
+		rdb:     rdb,
+		jobs:    make(chan *job, opts.MaxBatch),
+		stopped: make(chan struct{}),
+	}
+	go db.run()
+	return db, nil
+}
+
+// dsn builds a file: URI so that paths with '?' or '#' survive and the
+// driver applies the underscore parameters on every new connection.
+func dsn(path string, params url.Values) string {
+	u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: params.Encode()}
+	return u.String()
+}
+
+func migrate(db *sql.DB) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(context.Background()); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close stops accepting work, lets the writer commit what it already holds,
+// and closes both connections.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	if db.closed {
+		db.mu.Unlock()
+		return nil
+	}
+	db.closed = true
+	close(db.jobs)
+	db.mu.Unlock()
+	<-db.stopped
+	// Readers first: the last connection to close checkpoints the WAL, and
+	// that must be the one allowed to write.
+	rerr := db.rdb.Close()
+	werr := db.wdb.Close()
+	return errors.Join(rerr, werr)
+}
+
+// Ping runs a real query on the read pool, for /healthz.
+func (db *DB) Ping(ctx context.Context) error {
+	var n int
+	return db.rdb.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
+}
+
+// Stats reports the writer's counters.
+func (db *DB) Stats() Stats {
+	return Stats{Commits: db.commits.Load(), Jobs: db.jobsRun.Load()}
+}
+
+func (db *DB) now() time.Time { return db.opts.Now() }

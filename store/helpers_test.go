@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"hotline"
+)
+
+// clock is a test clock that moves forward one millisecond per reading, so
+// that every case gets a distinct, predictable last_inbound_at.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Millisecond)
+	return c.t
+}
+
+func openTest(t testing.TB, opts Options) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "hotline test.db")
+	if opts.Now == nil {
+		c := &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
+		opts.Now = c.Now
+	}
+	db, err := Open(path, opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, path
+}
+
+func inbound(ch hotline.Channel, from, extID, body string) hotline.Inbound {
+	return hotline.Inbound{Channel: ch, From: from, ExternalID: extID, Body: body, To: "+85510000999"}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func record(t testing.TB, db *DB, in hotline.Inbound, tr hotline.Triage) hotline.Receipt {
+	t.Helper()
+	r, err := db.RecordInbound(context.Background(), in, tr, nil)
+	if err != nil {
+		t.Fatalf("RecordInbound: %v", err)
+	}
+	return r
+}
+
+func count(t testing.TB, db *DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.rdb.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
