@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -61,4 +62,30 @@ func count(t testing.TB, db *DB, query string, args ...any) int {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
+}
+
+// holdWriter occupies the writer with a unit that waits, so that the test can
+// queue work and have it taken as one batch when release is called.
+func holdWriter(t testing.TB, db *DB) (release func()) {
+	t.Helper()
+	started, rel := make(chan struct{}), make(chan struct{})
+	go db.write(context.Background(), func(*sql.Tx) error {
+		close(started)
+		<-rel
+		return nil
+	})
+	<-started
+	return func() { close(rel) }
+}
+
+// waitQueued waits until n units wait for the writer.
+func waitQueued(t testing.TB, db *DB, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(db.jobs) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d units queued", len(db.jobs), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
