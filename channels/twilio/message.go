@@ -39,7 +39,7 @@ func ParseMessage(params url.Values, accountSID string) (hotline.Inbound, error)
 	in.Channel = hotline.SMS
 	if strings.HasPrefix(from, whatsappPrefix) {
 		in.Channel = hotline.WhatsApp
-		from = strings.TrimPrefix(from, whatsappPrefix)
+		from = strings.TrimSpace(strings.TrimPrefix(from, whatsappPrefix))
 		if from == "" {
 			return in, hotline.Errorf(hotline.EINVALID, "twilio: From is missing")
 		}
