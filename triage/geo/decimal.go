@@ -8,7 +8,7 @@ import (
 var (
 	// bareRe is a pair of plain decimals; at least three decimals each is what
 	// separates a position from a price, a time or a version number.
-	bareRe = regexp.MustCompile(`([-+]?\d{1,2}\.\d{3,})(?:\s*[,;]\s*|\s+)([-+]?\d{1,3}\.\d{3,})`)
+	bareRe = regexp.MustCompile(`^([-+]?\d{1,2}\.\d{3,})(?:\s*[,;]\s*|\s+)([-+]?\d{1,3}\.\d{3,})`)
 
 	// markerRe is a pair introduced by words that name latitude and
 	// longitude, in English or Korean (북위/남위 north/south latitude,
@@ -35,30 +35,47 @@ func findDecimals(text string, c *collector) {
 			c.add(m[0], m[1], Found{Point: p, Text: text[m[0]:m[1]], Kind: KindDecimal})
 		}
 	}
-	if strings.IndexByte(text, '.') < 0 {
-		return
-	}
-	// Scan by hand rather than FindAll so that a candidate rejected for its
-	// surroundings does not hide a valid pair starting inside it.
+	// Anchor the regexp at each number with three decimals instead of
+	// letting it scan the whole message: most messages have none.
 	for pos := 0; pos < len(text); {
-		m := bareRe.FindStringSubmatchIndex(text[pos:])
-		if m == nil {
+		i := nextThreeDecimals(text, pos)
+		if i < 0 {
 			return
 		}
-		for i := range m {
-			m[i] += pos
+		start := i
+		for start > 0 && i-start < 2 && isDigit(text[start-1]) {
+			start--
 		}
-		if !bareBoundaryOK(text, m[0], m[1]) || moneyLike(text[m[2]:m[3]], text[m[4]:m[5]]) {
-			pos = m[0] + 1
+		if start > 0 && (text[start-1] == '-' || text[start-1] == '+') {
+			start--
+		}
+		m := bareRe.FindStringSubmatchIndex(text[start:])
+		if m == nil || !bareBoundaryOK(text, start, start+m[1]) ||
+			moneyLike(text[start+m[2]:start+m[3]], text[start+m[4]:start+m[5]]) {
+			pos = i + 1
 			continue
+		}
+		for k := range m {
+			m[k] += start
 		}
 		p := Point{Lat: parseFloat(text[m[2]:m[3]]), Lon: parseFloat(text[m[4]:m[5]])}
 		if c.add(m[0], m[1], Found{Point: p, Text: text[m[0]:m[1]], Kind: KindDecimal}) {
 			pos = m[1]
 		} else {
-			pos = m[0] + 1
+			pos = i + 1
 		}
 	}
+}
+
+// nextThreeDecimals returns the index of the digit before the next ".ddd"
+// at or after from, or -1.
+func nextThreeDecimals(s string, from int) int {
+	for j := from + 1; j+3 < len(s); j++ {
+		if s[j] == '.' && isDigit(s[j-1]) && isDigit(s[j+1]) && isDigit(s[j+2]) && isDigit(s[j+3]) {
+			return j - 1
+		}
+	}
+	return -1
 }
 
 // bareBoundaryOK rejects pairs cut out of a longer run of numbers

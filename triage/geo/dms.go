@@ -33,8 +33,8 @@ var (
 )
 
 func findDMS(text string, c *collector) {
-	hasSign := strings.ContainsAny(text, "°º˚")
-	if !hasSign && !strings.ContainsAny(text, "NS") {
+	hasSign := strings.Contains(text, "°") || strings.Contains(text, "º") || strings.Contains(text, "˚")
+	if !hasSign && !hemisphereByNumber(text) {
 		return
 	}
 	for _, m := range dmsSuffixRe.FindAllStringSubmatchIndex(text, -1) {
@@ -115,4 +115,29 @@ func dmsValue(deg, sign, min, sec string) (float64, bool, bool) {
 		v += sv / 3600
 	}
 	return v, true, sign != ""
+}
+
+// hemisphereByNumber reports whether an N or S stands next to a digit,
+// spaces apart at most, which every form without a degree sign needs.
+func hemisphereByNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != 'N' && s[i] != 'S' {
+			continue
+		}
+		j := i - 1
+		for j >= 0 && s[j] == ' ' {
+			j--
+		}
+		if j >= 0 && isDigit(s[j]) {
+			return true
+		}
+		j = i + 1
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j < len(s) && isDigit(s[j]) {
+			return true
+		}
+	}
+	return false
 }

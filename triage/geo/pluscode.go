@@ -1,9 +1,6 @@
 package geo
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // Open Location Code ("plus code") constants from the public specification.
 const (
@@ -14,31 +11,56 @@ const (
 	olcGridCols  = 4
 )
 
-var plusCodeRe = regexp.MustCompile(`(?i)\b[23456789CFGHJMPQRVWX]{2}[023456789CFGHJMPQRVWX]{6}\+[23456789CFGHJMPQRVWX]*`)
-
+// findPlusCodes looks at each '+' and reads the code around it by hand,
+// which costs next to nothing for the '+' of a phone number.
 func findPlusCodes(text string, c *collector) {
-	if strings.IndexByte(text, '+') < 0 {
-		return
-	}
-	for _, m := range plusCodeRe.FindAllStringIndex(text, -1) {
-		if m[1] < len(text) && (isDigit(text[m[1]]) || isASCIILetter(text[m[1]])) {
+	for i := 0; i < len(text); i++ {
+		if text[i] != '+' || i < 8 {
 			continue
 		}
-		code := text[m[0]:m[1]]
-		p, ok := decodePlusCode(code)
+		start := i - 8
+		if start > 0 && (isDigit(text[start-1]) || isASCIILetter(text[start-1])) {
+			continue
+		}
+		ok := true
+		for j := start; j < i; j++ {
+			if text[j] != '0' && olcValue(text[j]) < 0 {
+				ok = false
+				break
+			}
+		}
 		if !ok {
 			continue
 		}
-		c.add(m[0], m[1], Found{Point: p, Text: code, Kind: KindPlusCode})
+		end := i + 1
+		for end < len(text) && olcValue(text[end]) >= 0 {
+			end++
+		}
+		if end < len(text) && (isDigit(text[end]) || isASCIILetter(text[end])) {
+			continue
+		}
+		code := text[start:end]
+		if strings.IndexByte(code, '0') >= 0 {
+			continue // padded: an area of 5 km or more says nothing a province does not
+		}
+		if p, ok := decodePlusCode(code); ok {
+			c.add(start, end, Found{Point: p, Text: code, Kind: KindPlusCode})
+		}
 	}
 }
 
+// olcIndex holds 1 + the digit value of each code character, either case.
+var olcIndex = func() (t [256]int8) {
+	for i := 0; i < len(olcAlphabet); i++ {
+		t[olcAlphabet[i]] = int8(i + 1)
+		t[olcAlphabet[i]|0x20] = int8(i + 1)
+	}
+	return t
+}()
+
 // olcValue maps a code character to its digit value, -1 for others.
 func olcValue(b byte) int {
-	if b >= 'a' && b <= 'z' {
-		b -= 'a' - 'A'
-	}
-	return strings.IndexByte(olcAlphabet, b)
+	return int(olcIndex[b]) - 1
 }
 
 // decodePlusCode returns the centre of the area a full plus code names.
@@ -51,7 +73,7 @@ func decodePlusCode(code string) (Point, bool) {
 	head, tail := code[:sep], code[sep+1:]
 	if pad := strings.IndexByte(head, '0'); pad >= 0 {
 		// Padding comes in whole pairs, runs to the '+', and ends the code.
-		if pad%2 != 0 || strings.Trim(head[pad:], "0") != "" || tail != "" {
+		if pad < 2 || pad%2 != 0 || strings.Trim(head[pad:], "0") != "" || tail != "" {
 			return Point{}, false
 		}
 		head = head[:pad]

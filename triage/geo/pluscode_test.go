@@ -65,3 +65,30 @@ func TestPlusCodeInMessage(t *testing.T) {
 		t.Errorf("%s lies in %q", code, name)
 	}
 }
+
+// Centres of the areas in the Open Location Code project's decoding test
+// data (test_data/decoding.csv), padded codes included.
+func TestDecodePlusCodeKnown(t *testing.T) {
+	for _, tc := range []struct {
+		code     string
+		lat, lon float64
+	}{
+		{"7FG49Q00+", 20.375, 2.775},
+		{"7FG40000+", 20.5, 2.5},
+		{"84000000+", 40, -130},
+		{"7FG49QCJ+2VXGJ", (20.370113 + 20.370114) / 2, (2.782234375 + 2.78223632813) / 2},
+		{"CFX3X2X2+X2", (89.999875 + 90) / 2, 1.0000625},
+		{"22222222+22", -89.9999375, -179.9999375},
+		{"849VGJQF+VX7QR3J7QR3J", (37.5396691200 + 37.5396691600) / 2, (-122.3750698242 + -122.3750697021) / 2},
+	} {
+		p, ok := decodePlusCode(tc.code)
+		if !ok || math.Abs(p.Lat-tc.lat) > 1e-9 || math.Abs(p.Lon-tc.lon) > 1e-9 {
+			t.Errorf("decode(%s) = %v, %v; want %v,%v", tc.code, p, ok, tc.lat, tc.lon)
+		}
+	}
+	for _, bad := range []string{"00000000+", "7F00G400+", "7FG49Q00+2V", "7FG4900J+", "7FG49QCJ+2", "X2222222+22", "2X222222+22", "7FG49QCJ2V", "J5R2+XX"} {
+		if p, ok := decodePlusCode(bad); ok {
+			t.Errorf("decode(%s) = %v, want invalid", bad, p)
+		}
+	}
+}
