@@ -184,3 +184,36 @@ func BenchmarkProvinceAt(b *testing.B) {
 		i++
 	}
 }
+
+func TestNearestProvince(t *testing.T) {
+	// Inside: same answer as ProvinceAt, distance 0.
+	if n, km, ok := NearestProvince(10.627, 103.522, 5); !ok || n != "Preah Sihanouk" || km != 0 {
+		t.Errorf("Sihanoukville: %q %v %v", n, km, ok)
+	}
+	// Sihanoukville's port, just outside the simplified coastline.
+	lat, lon := 10.64, 103.50
+	if _, ok := ProvinceAt(lat, lon); ok {
+		t.Fatalf("test point %v,%v is inside a province; pick one offshore", lat, lon)
+	}
+	n, km, ok := NearestProvince(lat, lon, 5)
+	if !ok || n != "Preah Sihanouk" || km <= 0 || km > 5 {
+		t.Errorf("port: %q %v %v", n, km, ok)
+	}
+	// The same point with a tolerance below its distance is not placed.
+	if n, _, ok := NearestProvince(lat, lon, km/2); ok {
+		t.Errorf("port within %v km: %q", km/2, n)
+	}
+	// Far away stays far away.
+	for _, p := range []Point{{13.756, 100.502}, {37.566, 126.978}, {10.776, 106.700}} {
+		if n, km, ok := NearestProvince(p.Lat, p.Lon, 5); ok {
+			t.Errorf("%v: %q at %v km", p, n, km)
+		}
+	}
+	// Just across the border from Bavet, in Vietnam.
+	if n, ok := ProvinceAt(11.02, 106.2); ok {
+		t.Fatalf("test point in Vietnam is in %s", n)
+	}
+	if n, km, ok := NearestProvince(11.02, 106.2, 10); !ok || n != "Svay Rieng" || km <= 0 || km > 10 {
+		t.Errorf("near Bavet: %q %v %v", n, km, ok)
+	}
+}
