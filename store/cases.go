@@ -36,75 +36,10 @@ const caseColumns = `c.id, c.ref, c.status, c.urgency, c.lang, c.reporter, c.cou
 // costs the same as the first and no case is skipped or repeated when cases
 // are added between pages.
 func (db *DB) ListCases(ctx context.Context, f hotline.CaseFilter) (hotline.CasePage, error) {
-	limit := f.Limit
-	switch {
-	case limit == 0:
-		limit = DefaultLimit
-	case limit < 0 || limit > MaxLimit:
-		return hotline.CasePage{}, hotline.Errorf(hotline.EINVALID, "limit must be between 1 and %d", MaxLimit)
+	query, qargs, limit, err := listQuery(f)
+	if err != nil {
+		return hotline.CasePage{}, err
 	}
-	var where []string
-	var args []any
-	switch {
-	case f.Status == "":
-	case f.Status == StatusOpen:
-		where = append(where, `status NOT IN ('resolved', 'closed')`)
-	case statuses[f.Status]:
-		where = append(where, `status = ?`)
-		args = append(args, f.Status)
-	default:
-		return hotline.CasePage{}, hotline.Errorf(hotline.EINVALID, "unknown status %q", f.Status)
-	}
-	if f.Urgency != hotline.UrgencyUnknown {
-		if f.Urgency < hotline.Low || f.Urgency > hotline.Critical {
-			return hotline.CasePage{}, hotline.Errorf(hotline.EINVALID, "unknown urgency")
-		}
-		where = append(where, `urgency = ?`)
-		args = append(args, int(f.Urgency))
-	}
-	if f.Province != "" {
-		where = append(where, `province = ?`)
-		args = append(args, f.Province)
-	}
-	if f.Lang != "" {
-		where = append(where, `lang = ?`)
-		args = append(args, f.Lang)
-	}
-	base := "1"
-	if len(where) > 0 {
-		base = strings.Join(where, " AND ")
-	}
-
-	var query string
-	var qargs []any
-	if f.Cursor == "" {
-		query = `SELECT id, urgency, last_inbound_at FROM cases WHERE ` + base +
-			` ORDER BY urgency DESC, last_inbound_at, id LIMIT ?`
-		qargs = append(append(qargs, args...), limit+1)
-	} else {
-		cur, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return hotline.CasePage{}, err
-		}
-		// Mixed sort directions rule out one row-value comparison; two
-		// index range scans (rest of this urgency, then lower urgencies)
-		// keep every page as cheap as the first.
-		query = `SELECT * FROM (SELECT id, urgency, last_inbound_at FROM cases WHERE ` + base +
-			` AND urgency = ? AND (last_inbound_at, id) > (?, ?) ORDER BY last_inbound_at, id LIMIT ?)
-			UNION ALL
-			SELECT * FROM (SELECT id, urgency, last_inbound_at FROM cases WHERE ` + base +
-			` AND urgency < ? ORDER BY urgency DESC, last_inbound_at, id LIMIT ?)`
-		qargs = append(qargs, args...)
-		qargs = append(qargs, cur.urgency, cur.lastInboundMS, cur.id, limit+1)
-		qargs = append(qargs, args...)
-		qargs = append(qargs, cur.urgency, limit+1)
-	}
-	query = `WITH page (id, urgency, last_inbound_at) AS (` + query + `)
-		SELECT ` + caseColumns + `
-		FROM page p JOIN cases c ON c.id = p.id JOIN contacts k ON k.id = c.contact_id
-		ORDER BY p.urgency DESC, p.last_inbound_at, p.id LIMIT ?`
-	qargs = append(qargs, limit+1)
-
 	rows, err := db.rdb.QueryContext(ctx, query, qargs...)
 	if err != nil {
 		return hotline.CasePage{}, fmt.Errorf("store: list cases: %w", err)
@@ -229,4 +164,77 @@ func (db *DB) GetCase(ctx context.Context, id int64) (*hotline.Case, error) {
 		return nil, fmt.Errorf("store: get case messages: %w", err)
 	}
 	return &c, nil
+}
+
+// listQuery builds the page query for f; it returns the page size too.
+func listQuery(f hotline.CaseFilter) (string, []any, int, error) {
+	limit := f.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultLimit
+	case limit < 0 || limit > MaxLimit:
+		return "", nil, 0, hotline.Errorf(hotline.EINVALID, "limit must be between 1 and %d", MaxLimit)
+	}
+	var where []string
+	var args []any
+	switch {
+	case f.Status == "":
+	case f.Status == StatusOpen:
+		where = append(where, `status NOT IN ('resolved', 'closed')`)
+	case statuses[f.Status]:
+		where = append(where, `status = ?`)
+		args = append(args, f.Status)
+	default:
+		return "", nil, 0, hotline.Errorf(hotline.EINVALID, "unknown status %q", f.Status)
+	}
+	if f.Urgency != hotline.UrgencyUnknown {
+		if f.Urgency < hotline.Low || f.Urgency > hotline.Critical {
+			return "", nil, 0, hotline.Errorf(hotline.EINVALID, "unknown urgency")
+		}
+		where = append(where, `urgency = ?`)
+		args = append(args, int(f.Urgency))
+	}
+	if f.Province != "" {
+		where = append(where, `province = ?`)
+		args = append(args, f.Province)
+	}
+	if f.Lang != "" {
+		where = append(where, `lang = ?`)
+		args = append(args, f.Lang)
+	}
+	base := "1"
+	if len(where) > 0 {
+		base = strings.Join(where, " AND ")
+	}
+
+	var query string
+	var qargs []any
+	if f.Cursor == "" {
+		query = `SELECT id, urgency, last_inbound_at FROM cases WHERE ` + base +
+			` ORDER BY urgency DESC, last_inbound_at, id LIMIT ?`
+		qargs = append(append(qargs, args...), limit+1)
+	} else {
+		cur, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return "", nil, 0, err
+		}
+		// Mixed sort directions rule out one row-value comparison; two
+		// index range scans (rest of this urgency, then lower urgencies)
+		// keep every page as cheap as the first.
+		query = `SELECT * FROM (SELECT id, urgency, last_inbound_at FROM cases WHERE ` + base +
+			` AND urgency = ? AND (last_inbound_at, id) > (?, ?) ORDER BY last_inbound_at, id LIMIT ?)
+			UNION ALL
+			SELECT * FROM (SELECT id, urgency, last_inbound_at FROM cases WHERE ` + base +
+			` AND urgency < ? ORDER BY urgency DESC, last_inbound_at, id LIMIT ?)`
+		qargs = append(qargs, args...)
+		qargs = append(qargs, cur.urgency, cur.lastInboundMS, cur.id, limit+1)
+		qargs = append(qargs, args...)
+		qargs = append(qargs, cur.urgency, limit+1)
+	}
+	query = `WITH page (id, urgency, last_inbound_at) AS (` + query + `)
+		SELECT ` + caseColumns + `
+		FROM page p JOIN cases c ON c.id = p.id JOIN contacts k ON k.id = c.contact_id
+		ORDER BY p.urgency DESC, p.last_inbound_at, p.id LIMIT ?`
+	qargs = append(qargs, limit+1)
+	return query, qargs, limit, nil
 }

@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"hotline"
+)
+
+// BenchmarkRecordInbound compares group commit with one transaction per
+// message under 32×GOMAXPROCS concurrent webhooks. Run with a fixed count,
+// e.g. -benchtime 2000x, so both sides do the same work.
+func BenchmarkRecordInbound(b *testing.B) {
+	for _, mode := range []struct {
+		name  string
+		group bool
+	}{{"group", true}, {"single", false}} {
+		b.Run(mode.name, func(b *testing.B) {
+			opts := DefaultOptions()
+			opts.GroupCommit = mode.group
+			db, err := Open(filepath.Join(b.TempDir(), "bench.db"), opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			tr := hotline.Triage{Lang: "km", Urgency: hotline.High,
+				Location: hotline.Location{Country: "KH", Province: "Preah Sihanouk"},
+				Reasons:  []hotline.Reason{{Signal: "confinement", Match: "x", Urgency: hotline.High}}}
+			ack := func(r hotline.Receipt) string { return "Received " + r.CaseRef }
+			var seq atomic.Int64
+			b.SetParallelism(32)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				ctx := context.Background()
+				for pb.Next() {
+					i := seq.Add(1)
+					in := inbound(hotline.SMS, fmt.Sprintf("+855100%05d", i%5000), fmt.Sprintf("SMb%d", i), "benchmark message")
+					if _, err := db.RecordInbound(ctx, in, tr, ack); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.StopTimer()
+			s := db.Stats()
+			b.ReportMetric(float64(s.Jobs)/float64(max(s.Commits, 1)), "jobs/commit")
+		})
+	}
+}
