@@ -9,7 +9,7 @@ import (
 const (
 	KindDecimal  = "decimal"  // "10.6102, 104.1815", "lat 10.61 lon 104.18"
 	KindMapLink  = "maplink"  // Google, Apple, OpenStreetMap links, geo: URIs
-	KindPlusCode = "pluscode" // full Open Location Codes, "7P4VJ5R2+XX"
+	KindPlusCode = "pluscode" // full Open Location Codes, "7P25JGGC+QQ" (Sihanoukville)
 	KindDMS      = "dms"      // degrees-minutes(-seconds), "10°36'36.7"N 104°10'53.4"E"
 )
 
@@ -29,9 +29,10 @@ type Found struct {
 // places. Map links from Google, Apple, OpenStreetMap, Bing, Waze, Kakao and
 // geo: URIs are read for the coordinates they carry (shortened links such as
 // maps.app.goo.gl carry none and are ignored). Plus codes must be full codes
-// (8 digits before '+'); short codes that need a reference locality
-// ("J5R2+XX Sihanoukville") are ignored, as is "0, 0". Only ASCII digits
-// are read.
+// (8 digits before '+') and are read as the centre of their area; short
+// codes that need a reference locality ("JGGC+QQ Sihanoukville") and
+// zero-padded codes (areas of 5 km and more) are ignored, as is "0, 0".
+// Only ASCII digits are read (not Khmer or full-width ones).
 //
 // A message without an ASCII digit costs one scan and returns nil.
 func FindPoints(text string) []Found {
