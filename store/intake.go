@@ -199,7 +199,7 @@ func recordInbound(tx *sql.Tx, now, at time.Time, in hotline.Inbound, t hotline.
 		}
 	}
 
-	r := hotline.Receipt{CaseID: c.id, CaseRef: c.ref, MessageID: msgID, Lang: merged.Lang}
+	r := hotline.Receipt{CaseID: c.id, CaseRef: c.ref, MessageID: msgID, Lang: merged.Lang, NewCase: !found, DoNotContact: dnc}
 	if ack != nil && !dnc {
 		if text := ack(r); text != "" {
 			_, err := tx.Exec(`
