@@ -1,0 +1,76 @@
+// Command hotline runs the Hotline service and its administration commands.
+//
+//	hotline serve                      run the service (no configuration needed)
+//	hotline triage < in.jsonl          triage JSON lines, one result per line
+//	hotline user add NAME --role R     create a staff account
+//	hotline token create NAME          issue an API token (printed alone)
+//
+// Every command reads its configuration from the environment (HOTLINE_DB,
+// HOTLINE_ADDR, …); flags, where given, win.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: hotline <command> [arguments]
+
+commands:
+  serve                       run the service
+  triage                      read JSON lines on stdin, write triage results on stdout
+  user add NAME --role ROLE   create a staff account (admin, agent or responder)
+  token create NAME           issue an API token for a user
+
+environment: HOTLINE_ADDR, HOTLINE_DB, HOTLINE_PUBLIC_URL, HOTLINE_ACK,
+  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM,
+  TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches to a command and returns the process exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = cmdServe(ctx, args[1:], stdout, stderr)
+	case "triage":
+		return cmdTriage(stdin, stdout, stderr)
+	case "user":
+		err = cmdUser(ctx, args[1:], stdin, stdout)
+	case "token":
+		err = cmdToken(ctx, args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "hotline: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "hotline %s: %v\n", args[0], err)
+		if _, ok := err.(usageError); ok {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// usageError marks mistakes in how a command was called (exit status 2).
+type usageError string
+
+func (e usageError) Error() string { return string(e) }

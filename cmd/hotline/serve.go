@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"hotline"
+	"hotline/intake"
+	"hotline/locales"
+	"hotline/server"
+	"hotline/store"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := loadConfig(fs)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (HOTLINE_ADDR)")
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "URL the outside world calls (HOTLINE_PUBLIC_URL)")
+	groupCommit := fs.Bool("group-commit", os.Getenv("HOTLINE_GROUP_COMMIT") != "off",
+		"share one fsync among concurrent writes; off (HOTLINE_GROUP_COMMIT=off) is the one-transaction-per-request baseline for benchmarks")
+	if err := fs.Parse(args); err != nil {
+		return usageError(err.Error())
+	}
+	ackMode, err := intake.ParseAckMode(cfg.Ack)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	opts := store.DefaultOptions()
+	opts.GroupCommit = *groupCommit
+	db, err := store.Open(cfg.DB, opts)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", cfg.DB, err)
+	}
+	defer db.Close()
+	if err := ensureFirstAdmin(ctx, db, stdout); err != nil {
+		return err
+	}
+	formKey, err := loadOrCreateKey(cfg.DB + ".formkey")
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+
+	pipeline := intake.New(db, intake.Options{Ack: ackMode, Texts: localeTexts{}})
+	srv, err := server.New(server.Config{
+		PublicURL:        cfg.PublicURL,
+		TwilioAccountSID: cfg.TwilioAccountSID,
+		TwilioAuthToken:  cfg.TwilioAuthToken,
+		FormSecret:       formKey,
+	}, server.Deps{Intake: pipeline, Cases: db, Users: db, DB: db, Log: log})
+	if err != nil {
+		return err
+	}
+
+	reportChannels(log, cfg)
+	log.Info("hotline listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "db", cfg.DB, "group_commit", *groupCommit)
+	// The address on stdout lets scripts and tests that pass :0 find the port.
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutCtx)
+}
+
+// reportChannels says at start-up which channels take traffic. A channel
+// without credentials refuses its webhooks rather than accept unverified ones.
+func reportChannels(log *slog.Logger, cfg *config) {
+	log.Info("channel ready", "channel", "web form", "path", "/")
+	if cfg.TwilioAuthToken != "" {
+		log.Info("channel ready", "channel", "twilio sms/whatsapp", "path", "/webhooks/twilio/messages",
+			"account_sid_checked", cfg.TwilioAccountSID != "")
+		if os.Getenv("HOTLINE_PUBLIC_URL") == "" {
+			log.Warn("HOTLINE_PUBLIC_URL is not set: Twilio signatures are checked against the listen address, which fails behind a proxy")
+		}
+	} else {
+		log.Warn("channel refuses traffic: TWILIO_AUTH_TOKEN not set", "channel", "twilio sms/whatsapp")
+	}
+	log.Warn("channel refuses traffic: not built yet", "channel", "telegram")
+}
+
+// ensureFirstAdmin creates an admin account on a database with no staff, so
+// that a fresh install can be logged into, and prints its password once.
+func ensureFirstAdmin(ctx context.Context, db *store.DB, stdout io.Writer) error {
+	n, err := db.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw := generatePassword()
+	hash, err := hashPassword(pw)
+	if err != nil {
+		return err
+	}
+	if _, err := db.CreateUser(ctx, "admin", hotline.RoleAdmin, hash); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created first staff account: user %q, password %s\nthis password is shown once; change it after logging in\n", "admin", pw)
+	return nil
+}
+
+// loadOrCreateKey keeps the form-token key beside the database, so a
+// restart does not invalidate forms people are filling in.
+func loadOrCreateKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, fmt.Errorf("write form key: %w", err)
+	}
+	return key, nil
+}
+
+// localeTexts gives the intake pipeline its acknowledgements from the
+// locales bundle.
+type localeTexts struct{}
+
+func (localeTexts) Ack(lang, ref string) string {
+	return locales.T(lang, "ack.received", map[string]any{"Ref": ref})
+}
+
+func (localeTexts) Stopped(lang string) string { return locales.T(lang, "ack.stopped", nil) }

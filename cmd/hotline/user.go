@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"hotline/store"
+)
+
+// minPasswordLen follows NIST 800-63B: length, not composition rules.
+const minPasswordLen = 12
+
+func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return usageError("usage: hotline user add NAME --role admin|agent|responder")
+	}
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfg := loadConfig(fs)
+	role := fs.String("role", "", "admin, agent or responder")
+	// Accept the name before or after the flags.
+	rest := args[1:]
+	var name string
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		name, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return usageError(err.Error())
+	}
+	if name == "" && fs.NArg() > 0 {
+		name = fs.Arg(0)
+	}
+	if name == "" || *role == "" {
+		return usageError("usage: hotline user add NAME --role admin|agent|responder")
+	}
+
+	pw, generated, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	hash, err := hashPassword(pw)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(cfg.DB, store.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := db.CreateUser(ctx, name, *role, hash)
+	if err != nil {
+		return err
+	}
+	if generated {
+		fmt.Fprintf(stdout, "created %s %q; password (shown once): %s\n", u.Role, u.Name, pw)
+	} else {
+		fmt.Fprintf(stdout, "created %s %q\n", u.Role, u.Name)
+	}
+	return nil
+}
+
+// readPassword takes the password from the first line of stdin when stdin is
+// not a terminal, else generates one.
+func readPassword(stdin io.Reader) (pw string, generated bool, err error) {
+	if f, ok := stdin.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return generatePassword(), true, nil
+		}
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", false, err
+	}
+	pw = strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return generatePassword(), true, nil
+	}
+	if len([]rune(pw)) < minPasswordLen {
+		return "", false, fmt.Errorf("password too short: use at least %d characters", minPasswordLen)
+	}
+	return pw, false, nil
+}
