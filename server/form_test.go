@@ -505,3 +505,26 @@ func TestFormRateLimit(t *testing.T) {
 		t.Fatalf("GET after limit: %d", p.resp.StatusCode)
 	}
 }
+
+func TestFormStoreDownKeepsText(t *testing.T) {
+	s := newFormSite(t)
+	tok := s.token("km")
+	s.db.Close() // the database is gone: nothing can be committed
+	what := "សូមជួយ ខ្ញុំនៅព្រះសីហនុ"
+	p := s.post(url.Values{"token": {tok}, "lang": {"km"}, "what": {what}, "reporter": {"self"}})
+	if p.resp.StatusCode != 503 {
+		t.Fatalf("status %d", p.resp.StatusCode)
+	}
+	if refRe.MatchString(p.body) {
+		t.Fatal("a reference was shown for a message that was not stored")
+	}
+	if !strings.Contains(p.body, html.EscapeString(locales.T("km", "error.server.title", nil))) {
+		t.Error("failure not explained in Khmer")
+	}
+	if got := fieldValue(t, p.body, "what"); got != what {
+		t.Errorf("text lost: %q", got)
+	}
+	if strings.Contains(s.log.String(), what) {
+		t.Error("log carries the message")
+	}
+}
