@@ -230,6 +230,10 @@ const (
 	StatusClosed     = "closed"
 )
 
+// StatusOpen is a filter value, not a status: every case still being worked
+// on (new, in progress or handed off).
+const StatusOpen = "open"
+
 // Case groups the messages of one person in one situation.
 type Case struct {
 	ID       int64    `json:"id"`

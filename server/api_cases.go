@@ -18,9 +18,9 @@ func caseFilterFrom(c *fiber.Ctx) (hotline.CaseFilter, error) {
 		Cursor:   c.Query("cursor"),
 	}
 	switch f.Status {
-	case "", hotline.StatusNew, hotline.StatusInProgress, hotline.StatusHandedOff, hotline.StatusResolved, hotline.StatusClosed:
+	case "", hotline.StatusOpen, hotline.StatusNew, hotline.StatusInProgress, hotline.StatusHandedOff, hotline.StatusResolved, hotline.StatusClosed:
 	default:
-		return f, hotline.Errorf(hotline.EINVALID, "status must be one of new, in_progress, handed_off, resolved, closed")
+		return f, hotline.Errorf(hotline.EINVALID, "status must be one of open, new, in_progress, handed_off, resolved, closed")
 	}
 	if u := c.Query("urgency"); u != "" {
 		v, err := hotline.ParseUrgency(u)

@@ -17,10 +17,8 @@ const (
 	MaxLimit     = 500
 )
 
-// StatusOpen is a filter value, not a status: every case still being
-// worked on (new, in progress, handed off). An empty Status means every
-// status, resolved and closed included.
-const StatusOpen = "open"
+// StatusOpen is hotline.StatusOpen, kept here for callers of the store.
+const StatusOpen = hotline.StatusOpen
 
 var statuses = map[string]bool{
 	hotline.StatusNew: true, hotline.StatusInProgress: true, hotline.StatusHandedOff: true,
