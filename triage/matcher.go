@@ -1,0 +1,226 @@
+package triage
+
+import (
+	"fmt"
+	"sort"
+	"unicode"
+	"unicode/utf8"
+
+	ac "github.com/petar-dambovaliev/aho-corasick"
+)
+
+// Tables a pattern can come from.
+const (
+	tSignal uint8 = iota
+	tCue
+	tReporter
+	tPlace
+	tLang
+)
+
+// ref points from an automaton pattern to the data line it stands for.
+type ref struct {
+	table uint8
+	view  view
+	idx   int32
+}
+
+// pattern is one distinct string in the automaton.
+type pattern struct {
+	text string
+	refs []ref
+	// wordLeft/wordRight: the pattern begins/ends with a Latin letter or
+	// digit, so it must not touch another one there ("ill" in "will").
+	wordLeft, wordRight bool
+}
+
+// engine is the loaded data and the one automaton over all of it. It is
+// read-only after init and shared by all goroutines.
+type engine struct {
+	*data
+	ac       ac.AhoCorasick
+	patterns []pattern
+}
+
+var eng = mustEngine()
+
+func mustEngine() *engine {
+	e, err := newEngine()
+	if err != nil {
+		panic("triage: embedded data: " + err.Error())
+	}
+	return e
+}
+
+func isLatinWordRune(r rune) bool {
+	return r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') ||
+		r >= utf8.RuneSelf && unicode.Is(unicode.Latin, r)
+}
+
+func newEngine() (*engine, error) {
+	d, err := loadData()
+	if err != nil {
+		return nil, err
+	}
+	e := &engine{data: d}
+	index := map[string]int{}
+	add := func(raw, lang string, r ref) error {
+		var s string
+		if lang == "kmr" {
+			r.view = viewFolded
+			s = foldString(raw)
+		} else {
+			r.view = viewPlain
+			s = normalizeString(raw)
+		}
+		if s == "" {
+			return fmt.Errorf("pattern %q is empty once normalized", raw)
+		}
+		i, ok := index[s]
+		if !ok {
+			i = len(e.patterns)
+			index[s] = i
+			first, _ := utf8.DecodeRuneInString(s)
+			last, _ := utf8.DecodeLastRuneInString(s)
+			e.patterns = append(e.patterns, pattern{text: s, wordLeft: isLatinWordRune(first), wordRight: isLatinWordRune(last)})
+		}
+		e.patterns[i].refs = append(e.patterns[i].refs, r)
+		return nil
+	}
+	for i, s := range d.signals {
+		if err := add(s.pattern, s.lang, ref{table: tSignal, idx: int32(i)}); err != nil {
+			return nil, fmt.Errorf("lexicon.tsv:%d: %w", s.line, err)
+		}
+	}
+	for i, c := range d.cues {
+		if err := add(c.pattern, c.lang, ref{table: tCue, idx: int32(i)}); err != nil {
+			return nil, fmt.Errorf("cues.tsv:%d: %w", c.line, err)
+		}
+	}
+	for i, c := range d.reporters {
+		if err := add(c.pattern, c.lang, ref{table: tReporter, idx: int32(i)}); err != nil {
+			return nil, fmt.Errorf("reporter.tsv:%d: %w", c.line, err)
+		}
+	}
+	for i, p := range d.places {
+		for _, n := range p.names {
+			if err := add(n, "any", ref{table: tPlace, idx: int32(i)}); err != nil {
+				return nil, fmt.Errorf("gazetteer.tsv:%d: %w", p.line, err)
+			}
+		}
+	}
+	for i, w := range d.langWords {
+		if err := add(w.pattern, w.lang, ref{table: tLang, idx: int32(i)}); err != nil {
+			return nil, fmt.Errorf("langwords.tsv:%d: %w", w.line, err)
+		}
+	}
+	strs := make([]string, len(e.patterns))
+	for i, p := range e.patterns {
+		strs[i] = p.text
+	}
+	b := ac.NewAhoCorasickBuilder(ac.Opts{MatchKind: ac.StandardMatch, DFA: true})
+	e.ac = b.Build(strs)
+	return e, nil
+}
+
+// hit is one pattern found in a message, in plain-view byte offsets, for
+// one table the pattern belongs to.
+type hit struct {
+	pat        int32
+	start, end int32
+	view       view
+	table      uint8
+}
+
+// scan runs the automaton once over both views of t, keeping the hits that
+// respect word boundaries. Within each table and view the longest match
+// wins and hides what overlaps it ("not allowed to leave" hides "leave",
+// "한국인" hides "한국"), but tables do not hide each other: a place
+// inside a signal is still a place. Hits come out grouped by table, then
+// view, in text order.
+func (e *engine) scan(t *text, hits []hit) []hit {
+	hits = hits[:0]
+	np := len(t.plain)
+	it := e.ac.IterOverlappingByte(t.hay)
+	for m := it.Next(); m != nil; m = it.Next() {
+		p := &e.patterns[m.Pattern()]
+		s, en := m.Start(), m.End()
+		var h hit
+		h.pat = int32(m.Pattern())
+		if s < np {
+			if p.wordLeft && s > 0 {
+				r, _ := utf8.DecodeLastRune(t.plain[:s])
+				if isLatinWordRune(r) {
+					continue
+				}
+			}
+			if p.wordRight && en < np {
+				r, _ := utf8.DecodeRune(t.plain[en:])
+				if isLatinWordRune(r) {
+					continue
+				}
+			}
+			h.start, h.end, h.view = int32(s), int32(en), viewPlain
+		} else {
+			fs, fe := s-np-1, en-np-1
+			f := t.folded
+			if fs < 0 || fs > 0 && f[fs-1] != ' ' || fe < len(f) && f[fe] != ' ' {
+				continue // folded patterns are whole words
+			}
+			h.start = t.foldAt[fs]
+			end := t.foldAt[fe-1] + 1
+			for int(end) < np && end < t.foldAt[fe] && isASCIIAlnum(t.plain[end]) {
+				end++
+			}
+			h.end, h.view = end, viewFolded
+		}
+		var seen uint8
+		for _, r := range p.refs {
+			if r.view != h.view || seen&(1<<r.table) != 0 {
+				continue
+			}
+			seen |= 1 << r.table
+			h.table = r.table
+			hits = append(hits, h)
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := &hits[i], &hits[j]
+		if a.table != b.table {
+			return a.table < b.table
+		}
+		if a.view != b.view {
+			return a.view < b.view
+		}
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		return a.end > b.end
+	})
+	// Leftmost-longest within each table and view; language words all count.
+	out := hits[:0]
+	var end int32
+	for i, h := range hits {
+		if i == 0 || h.table != hits[i-1].table || h.view != hits[i-1].view {
+			end = 0
+		}
+		if h.table != tLang && h.start < end {
+			continue
+		}
+		if h.end > end {
+			end = h.end
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// refOf returns the entry index of the hit's pattern in its table and view.
+func (e *engine) refOf(h hit) int32 {
+	for _, r := range e.patterns[h.pat].refs {
+		if r.table == h.table && r.view == h.view {
+			return r.idx
+		}
+	}
+	return -1
+}
