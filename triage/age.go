@@ -30,7 +30,7 @@ func minorAge(p []byte) string {
 		if end-start > 2 || p[start] == '0' || start > 0 && (p[start-1] == '.' || p[start-1] == ',' || p[start-1] == '+' || p[start-1] == '$' || isASCIIAlnum(p[start-1])) {
 			continue
 		}
-		v := int(p[start]-'0')
+		v := int(p[start] - '0')
 		if end-start == 2 {
 			v = v*10 + int(p[start+1]-'0')
 		}

@@ -20,15 +20,15 @@ var knownLangs = map[string]bool{"en": true, "ko": true, "km": true, "kmr": true
 
 // Flags on a lexicon entry.
 const (
-	flagHeld     = 1 << iota // a held-against-will signal: an escape cancels it
-	flagEscape               // reports getting out: cancels held signals
-	flagResolved             // the situation is over: cancels resolvable signals
-	flagResolvable           // cancelled by a resolved cue
-	flagPlea                 // a cry for help: with an immediacy word it is critical
-	flagNow                  // immediacy ("now", "hurry")
-	flagChild                // a child is involved: with a held signal it is critical
-	flagNoNeg                // negation and past cues do not apply
-	flagSpam                 // advertising or phishing: the writer is nobody
+	flagHeld       = 1 << iota // a held-against-will signal: an escape cancels it
+	flagEscape                 // reports getting out: cancels held signals
+	flagResolved               // the situation is over: cancels resolvable signals
+	flagResolvable             // cancelled by a resolved cue
+	flagPlea                   // a cry for help: with an immediacy word it is critical
+	flagNow                    // immediacy ("now", "hurry")
+	flagChild                  // a child is involved: with a held signal it is critical
+	flagNoNeg                  // negation and past cues do not apply
+	flagSpam                   // advertising or phishing: the writer is nobody
 )
 
 var flagNames = map[string]int{

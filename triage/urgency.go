@@ -46,6 +46,13 @@ func (e *engine) cueAround(hits []hit, s, en, from, to int32) (before, after str
 			if c.kind != cueNeg && c.kind != cuePast && c.kind != cueCurrent {
 				continue
 			}
+			// A cue that runs into the signal ("không bị" + "bị nhốt") stands before it.
+			if c.before && h.start < s && h.end > s && h.end <= en && h.start >= from {
+				if s > best {
+					best, before = s, c.kind
+				}
+				continue
+			}
 			if c.before && h.end <= s && h.start >= from {
 				reach := int32(c.reach)
 				if reach == 0 {
