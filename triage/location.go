@@ -64,9 +64,16 @@ func (e *engine) placeCandidates(hits []hit, rep hotline.Reporter, out []candida
 			}
 			w := c.weight
 			if c.kind == cueWriter {
-				w = 2
-				if rep == hotline.ReporterFamily || rep == hotline.ReporterOther {
+				// The writer's place is the person's in a self report and
+				// says nothing about them when a relative writes from home.
+				// A helper (NGO, friend) is often with them: no weight.
+				switch rep {
+				case hotline.ReporterFamily:
 					w = -3
+				case hotline.ReporterOther:
+					w = 0
+				default:
+					w = 2
 				}
 			}
 			out[best].score += w

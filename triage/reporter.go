@@ -36,7 +36,7 @@ func (e *engine) reporter(hits []hit, sigs []sigHit, lang string, textLen int) h
 		if family >= other && family >= self {
 			return hotline.ReporterFamily
 		}
-		if other > family && other >= self {
+		if other > family && other > self {
 			return hotline.ReporterOther
 		}
 	}

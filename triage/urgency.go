@@ -142,6 +142,28 @@ func level(t *text, sigs []sigHit, minor string, reasons []hotline.Reason) (hotl
 			held = sg
 		}
 	}
+	// A fraud report stays low even when it asks for help: no one is held.
+	fraudOnly := false
+	if lv <= hotline.Medium {
+		fraudOnly = true
+		seenFraud := false
+		for i := range sigs {
+			sg := &sigs[i]
+			if sg.status != stActive {
+				continue
+			}
+			switch {
+			case sg.e.signal == "fraud":
+				seenFraud = true
+			case sg.e.flags&flagPlea != 0 || sg.e.level <= hotline.Low:
+			default:
+				fraudOnly = false
+			}
+		}
+		if fraudOnly = fraudOnly && seenFraud; fraudOnly {
+			lv = hotline.Low
+		}
+	}
 	var plea, now *sigHit
 	for i := range sigs {
 		a := &sigs[i]
@@ -158,7 +180,7 @@ func level(t *text, sigs []sigHit, minor string, reasons []hotline.Reason) (hotl
 			}
 		}
 	}
-	if plea != nil {
+	if plea != nil && !fraudOnly {
 		lv = hotline.Critical
 		reasons = append(reasons, hotline.Reason{Signal: "help_now", Match: t.span(plea.h) + " … " + t.span(now.h), Urgency: hotline.Critical, Note: "a plea for help with an immediacy word"})
 	}
