@@ -55,6 +55,10 @@ func minorAge(p []byte) string {
 		if start > 0 && p[start-1] == '(' && len(rest) > 0 && rest[0] == ')' {
 			return "(" + string(p[start:end]) + ")"
 		}
+		// "she is 16." — a bare number after "is" that ends the phrase.
+		if start >= 3 && string(p[start-3:start]) == "is " && (len(rest) == 0 || rest[0] == '.' || rest[0] == ',' || rest[0] == ' ' && (bytes.HasPrefix(rest, []byte(" and")) || bytes.HasPrefix(rest, []byte(" but")))) {
+			return "is " + string(p[start:end])
+		}
 		lo := start - 20
 		if lo < 0 {
 			lo = 0
