@@ -25,6 +25,10 @@ type Result struct {
 	Latency         LatencySummary `json:"latency_ms"`
 	Concurrency     int            `json:"concurrency"`
 	Rate            float64        `json:"rate,omitempty"`
+	// CPUMicrosPerRequest is this process's user+system CPU time over the
+	// run divided by Sent: what the tool takes from a machine it shares with
+	// the server it measures.
+	CPUMicrosPerRequest float64 `json:"cpu_us_per_request"`
 }
 
 // LatencySummary holds exact percentiles (nearest rank) in milliseconds.
@@ -86,4 +90,5 @@ func (r Result) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "ack/s         %.1f\n", r.AckPerSecond)
 	fmt.Fprintf(w, "latency (ms)  p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n",
 		r.Latency.P50, r.Latency.P90, r.Latency.P99, r.Latency.Max)
+	fmt.Fprintf(w, "tool cpu      %.1f µs/request (user+system)\n", r.CPUMicrosPerRequest)
 }

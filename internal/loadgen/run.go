@@ -4,20 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"hotline/channels/twilio"
+	"github.com/valyala/fasthttp"
 )
-
-// job is one request to make. due is its slot on the open-loop schedule,
-// zero in closed-loop runs.
-type job struct {
-	i   int
-	due time.Time
-}
 
 // tally is one worker's share of the result, merged at the end so that
 // workers never contend on a lock in the hot path.
@@ -42,27 +34,28 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	client := cfg.Client
 	if client == nil {
-		client = NewClient(cfg.Concurrency, cfg.Timeout)
+		if client, err = NewClient(cfg.URL, cfg.Concurrency, cfg.Timeout); err != nil {
+			return Result{}, err
+		}
 	}
 	rec := &sidRecorder{w: cfg.SIDs}
 
-	jobs := make(chan job)
 	tallies := make([]tally, cfg.Concurrency)
 	var wg sync.WaitGroup
+	cpu0 := processCPU()
 	start := time.Now()
+	s := &slots{cfg: &cfg, start: start}
+	if cfg.Duration > 0 {
+		s.stopAt = start.Add(cfg.Duration)
+	}
 	for w := range tallies {
 		t := &tallies[w]
 		t.nonOK = map[int]int{}
-		wg.Go(func() {
-			for j := range jobs {
-				send(ctx, client, cfg, sids.next(), j, t, rec)
-			}
-		})
+		wg.Go(func() { work(ctx, client, &cfg, s, sids, t, rec) })
 	}
-	schedule(ctx, cfg, start, jobs)
-	close(jobs)
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := processCPU() - cpu0
 
 	res := Result{URL: cfg.URL, NonOK: map[int]int{}, Elapsed: elapsed,
 		ElapsedSeconds: elapsed.Seconds(), Concurrency: cfg.Concurrency, Rate: cfg.Rate}
@@ -82,90 +75,107 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if elapsed > 0 {
 		res.AckPerSecond = float64(res.Acknowledged) / elapsed.Seconds()
 	}
+	if res.Sent > 0 && cpu > 0 {
+		res.CPUMicrosPerRequest = float64(cpu.Microseconds()) / float64(res.Sent)
+	}
 	res.Latency = summarize(lat)
 	return res, rec.err
 }
 
-// schedule feeds jobs until a bound is reached. Closed loop: a job is taken
-// as soon as a worker is free. Open loop: job i is due at start + i/Rate
-// whether or not the server kept up; a worker that picks it up late still
-// measures from the due time.
-func schedule(ctx context.Context, cfg Config, start time.Time, jobs chan<- job) {
-	var stopAt time.Time
-	if cfg.Duration > 0 {
-		stopAt = start.Add(cfg.Duration)
-	}
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for i := 0; cfg.N == 0 || i < cfg.N; i++ {
-		j := job{i: i}
-		if cfg.Rate > 0 {
-			j.due = start.Add(time.Duration(float64(i) / cfg.Rate * float64(time.Second)))
-			if !stopAt.IsZero() && !j.due.Before(stopAt) {
-				return
-			}
-			if d := time.Until(j.due); d > 0 {
-				timer.Reset(d)
-				select {
-				case <-ctx.Done():
-					return
-				case <-timer.C:
-				}
-			}
-		} else if !stopAt.IsZero() && !time.Now().Before(stopAt) {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case jobs <- j:
-		}
-	}
+// slots hands out request numbers to workers until a bound is reached.
+// Closed loop: a worker takes the next number as soon as it is free. Open
+// loop: number i is due at start + i/Rate whether or not the server kept up;
+// the worker that takes it waits for that time if it is early, and measures
+// from it if it is late. With every worker busy the due times pass unserved
+// and show up as latency, exactly as with a separate scheduler feeding a
+// queue, but without a goroutine hand-off per request.
+type slots struct {
+	cfg    *Config
+	start  time.Time
+	stopAt time.Time // zero: no time bound
+	next   atomic.Int64
 }
 
-// send makes one request and records its outcome in t.
-func send(ctx context.Context, client *http.Client, cfg Config, sid string, j job, t *tally, rec *sidRecorder) {
-	params := form(sid, cfg.Account, j.i, cfg.Senders)
-	body := params.Encode()
-	sig := twilio.Sign(cfg.Token, cfg.PublicURL, params)
+// take returns the next request number and its due time (zero in closed
+// loop), waiting for the due time with timer. It returns false once the run
+// is over: N reached, Duration passed, or ctx done.
+func (s *slots) take(ctx context.Context, timer *time.Timer) (int, time.Time, bool) {
+	if ctx.Err() != nil {
+		return 0, time.Time{}, false
+	}
+	i := int(s.next.Add(1) - 1)
+	if s.cfg.N > 0 && i >= s.cfg.N {
+		return 0, time.Time{}, false
+	}
+	if s.cfg.Rate <= 0 {
+		if !s.stopAt.IsZero() && !time.Now().Before(s.stopAt) {
+			return 0, time.Time{}, false
+		}
+		return i, time.Time{}, true
+	}
+	due := s.start.Add(time.Duration(float64(i) / s.cfg.Rate * float64(time.Second)))
+	if !s.stopAt.IsZero() && !due.Before(s.stopAt) {
+		return 0, time.Time{}, false
+	}
+	if d := time.Until(due); d > 0 {
+		timer.Reset(d)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return 0, time.Time{}, false
+		case <-timer.C:
+		}
+	}
+	return i, due, true
+}
 
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL, strings.NewReader(body))
-	if err != nil {
-		t.fail(err)
-		return
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", sig)
-	req.Header.Set("User-Agent", "hotline-load")
+// work is one worker: it owns a request, a response and the buffers for
+// bodies and signatures, and reuses them for every request it makes.
+func work(ctx context.Context, client *fasthttp.HostClient, cfg *Config, s *slots, sids *sidSource, t *tally, rec *sidRecorder) {
+	req := fasthttp.AcquireRequest()
+	resp := fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(cfg.URL)
+	req.URI().DisablePathNormalizing = true
+	req.Header.SetMethod(fasthttp.MethodPost)
+	req.Header.SetContentType("application/x-www-form-urlencoded")
+	req.Header.SetUserAgent("hotline-load")
 
-	begin := j.due
-	if begin.IsZero() {
-		begin = time.Now()
+	enc := newEncoder(cfg.Token, cfg.PublicURL, cfg.Account, cfg.Senders)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	var sid []byte
+	for {
+		i, due, ok := s.take(ctx, timer)
+		if !ok {
+			return
+		}
+		sid = sids.appendNext(sid[:0])
+		body, sig := enc.encode(sid, i)
+		req.SetBodyRaw(body)
+		req.Header.SetBytesV("X-Twilio-Signature", sig)
+
+		begin := due
+		if begin.IsZero() {
+			begin = time.Now()
+		}
+		t.sent++
+		// Do returns only once the whole answer is read: a status line
+		// without its body is an error, not an acknowledgement.
+		if err := client.DoTimeout(req, resp, cfg.Timeout); err != nil {
+			t.fail(err)
+			continue
+		}
+		took := time.Since(begin)
+		if code := resp.StatusCode(); code < 200 || code > 299 {
+			t.nonOK[code]++
+			continue
+		}
+		t.acked++
+		t.lat = append(t.lat, took)
+		rec.record(sid)
 	}
-	t.sent++
-	resp, err := client.Do(req)
-	if err != nil {
-		t.fail(err)
-		return
-	}
-	_, err = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	took := time.Since(begin)
-	if err != nil {
-		// The status line arrived but the answer did not: the server may
-		// not have finished, so this is not an acknowledgement.
-		t.fail(err)
-		return
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		t.nonOK[resp.StatusCode]++
-		return
-	}
-	t.acked++
-	t.lat = append(t.lat, took)
-	rec.record(sid)
 }
 
 func (t *tally) fail(err error) {
@@ -179,12 +189,13 @@ func (t *tally) fail(err error) {
 // flushing each one, so that a crash test can compare them with what the
 // server kept even when this tool is killed mid-run.
 type sidRecorder struct {
-	mu  sync.Mutex
-	w   io.Writer
-	err error
+	mu   sync.Mutex
+	w    io.Writer
+	line []byte
+	err  error
 }
 
-func (r *sidRecorder) record(sid string) {
+func (r *sidRecorder) record(sid []byte) {
 	if r.w == nil {
 		return
 	}
@@ -193,7 +204,9 @@ func (r *sidRecorder) record(sid string) {
 	if r.err != nil {
 		return
 	}
-	if _, err := io.WriteString(r.w, sid+"\n"); err != nil {
+	// One write per id, so a kill between writes never leaves half a line.
+	r.line = append(append(r.line[:0], sid...), '\n')
+	if _, err := r.w.Write(r.line); err != nil {
 		r.err = fmt.Errorf("loadgen: recording MessageSids: %w", err)
 		return
 	}
