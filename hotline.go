@@ -252,6 +252,15 @@ type Case struct {
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 	Messages      []Message `json:"messages,omitempty"`
+
+	// Console fields: who works the case, where it was handed, how it ended.
+	AssigneeID        int64  `json:"assignee_id,omitempty"`
+	Assignee          string `json:"assignee,omitempty"`
+	HandoffState      string `json:"handoff_state,omitempty"`
+	Resolution        string `json:"resolution,omitempty"`
+	ResolutionReason  string `json:"resolution_reason,omitempty"`
+	UrgencyOverridden bool   `json:"urgency_overridden,omitempty"`
+	MergedInto        int64  `json:"merged_into,omitempty"`
 }
 
 // Merge folds one message's triage into a case's: the case takes the worst

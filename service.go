@@ -79,6 +79,14 @@ type CaseFilter struct {
 	Urgency  Urgency
 	Province string
 	Lang     string
+	Channel  string
+	// AssignedTo keeps cases assigned to this user id; Unassigned keeps
+	// cases nobody has taken.
+	AssignedTo int64
+	Unassigned bool
+	// HandedTo keeps cases handed off to this organisation id (a
+	// responder's view).
+	HandedTo int64
 	Limit    int    // 1..500; 0 means the default (50)
 	Cursor   string // opaque, from CasePage.NextCursor
 }

@@ -104,6 +104,9 @@ func (s *Server) routes() error {
 	api.Get("/cases", s.handleAPICaseList)
 	api.Get("/cases/:id", s.handleAPICaseGet)
 
+	if err := s.registerConsole(); err != nil {
+		return err
+	}
 	return s.registerForm()
 }
 

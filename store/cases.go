@@ -121,8 +121,8 @@ func (db *DB) GetCase(ctx context.Context, id int64) (*hotline.Case, error) {
 	}
 	rows, err := tx.QueryContext(ctx, `
 		SELECT m.id, m.direction, m.channel, m.external_id, m.body, m.media, m.lat, m.lon, m.status,
-			m.created_at, t.result
-		FROM messages m LEFT JOIN triage_results t ON t.message_id = m.id
+			m.created_at, m.triage
+		FROM messages m
 		WHERE m.case_id = ? ORDER BY m.id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: get case messages: %w", err)
@@ -199,6 +199,23 @@ func listQuery(f hotline.CaseFilter) (string, []any, int, error) {
 	if f.Lang != "" {
 		where = append(where, `lang = ?`)
 		args = append(args, f.Lang)
+	}
+	if f.Channel != "" {
+		where = append(where, `channel = ?`)
+		args = append(args, f.Channel)
+	}
+	switch {
+	case f.AssignedTo > 0:
+		where = append(where, `assignee_id = ?`)
+		args = append(args, f.AssignedTo)
+	case f.Unassigned:
+		where = append(where, `assignee_id IS NULL`)
+	}
+	if f.HandedTo != 0 {
+		// A responder's organisation usually has few hand-offs: look them
+		// up first rather than scanning the queue for them.
+		where = append(where, `id IN (SELECT case_id FROM handoffs WHERE organisation_id = ?)`)
+		args = append(args, f.HandedTo)
 	}
 	base := "1"
 	if len(where) > 0 {

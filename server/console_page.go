@@ -1,0 +1,105 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hotline"
+	"hotline/locales"
+	"hotline/templates"
+)
+
+// consolePage is what every console template gets.
+type consolePage struct {
+	Lang   string
+	T      func(id string) string
+	TM     func(id string, minutes int) string
+	TS     func(prefix, key string) string // T(prefix+key), or key when no text exists
+	Title  string
+	Me     *hotline.Staff
+	CSRF   string
+	Langs  []templates.Lang
+	Error  string
+	Flash  string
+	Staff  bool // admin or agent: may act on cases
+	Admin  bool
+	Login  *loginView
+	Queue  *queueView
+	Case   *caseView
+	People []hotline.Staff // account page, admins only
+}
+
+func (h *console) page(c *fiber.Ctx, s *hotline.Session, titleID string) *consolePage {
+	lang := h.langOf(c, s)
+	p := &consolePage{
+		Lang: lang,
+		T:    func(id string) string { return locales.T(lang, id, nil) },
+		TM: func(id string, minutes int) string {
+			return locales.T(lang, id, map[string]any{"Minutes": minutes})
+		},
+	}
+	p.TS = func(prefix, key string) string {
+		if t := locales.T(lang, prefix+key, nil); t != prefix+key {
+			return t
+		}
+		return key
+	}
+	p.Title = p.T(titleID)
+	if s != nil {
+		p.Me = &s.Staff
+		p.CSRF = s.CSRF
+		p.Staff = s.Staff.Role == hotline.RoleAdmin || s.Staff.Role == hotline.RoleAgent
+		p.Admin = s.Staff.Role == hotline.RoleAdmin
+	}
+	for _, l := range locales.Supported {
+		p.Langs = append(p.Langs, templates.Lang{Code: l, Name: langNames[l], Current: l == lang})
+	}
+	if f := c.Query("done"); f != "" && flashIDs[f] {
+		p.Flash = p.T("console.done." + f)
+	}
+	return p
+}
+
+// flashIDs are the confirmations a redirect may ask a page to show.
+var flashIDs = map[string]bool{
+	"assigned": true, "status": true, "urgency": true, "note": true, "reply": true,
+	"handoff": true, "merged": true, "ack": true, "password": true, "lang": true,
+}
+
+// checkCSRF compares the form's token with the session's. Every console
+// form carries it, so the console is safe without JavaScript too.
+func (h *console) checkCSRF(c *fiber.Ctx) error {
+	s := session(c)
+	got := c.FormValue("csrf")
+	if s == nil || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.CSRF)) != 1 {
+		return h.fail(c, s, fiber.StatusForbidden, "console.error.csrf")
+	}
+	return c.Next()
+}
+
+// ago says how long ago t was, compactly: 4m, 3h 10m, 2d.
+func ago(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "<1m"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 24*time.Hour:
+		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+func randomID() (string, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
