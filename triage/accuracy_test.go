@@ -53,6 +53,10 @@ func loadDevSet(t testing.TB) []labelled {
 	if p == "" {
 		t.Skip("dev set not found: set HOTLINE_TRIAGE_DEVSET or put shared/triage/dev.jsonl beside the repository")
 	}
+	return loadLabelled(t, p)
+}
+
+func loadLabelled(t testing.TB, p string) []labelled {
 	f, err := os.Open(p)
 	if err != nil {
 		t.Skipf("dev set %s: %v", p, err)
@@ -81,7 +85,44 @@ func loadDevSet(t testing.TB) []labelled {
 // and fails below the bars of issue 3. Mistakes are listed by id and field
 // (never by text) so a failure can be traced.
 func TestAccuracy(t *testing.T) {
-	set := loadDevSet(t)
+	s := measure(t, "dev set", loadDevSet(t))
+	check := func(name string, ok bool) {
+		if !ok {
+			t.Errorf("%s below the bar", name)
+		}
+	}
+	check("critical recall", s.critRecall >= 0.95)
+	check("urgency exact", s.urgency >= 0.80)
+	check("under-triage", s.under <= 0.05)
+	check("lang", s.lang >= 0.97)
+	check("province", s.province >= 0.90)
+	check("reporter", s.reporter >= 0.80)
+}
+
+// TestHoldout measures the engine on testdata/holdout.jsonl, labelled to
+// LABELS.md by someone who had not seen the engine or its lexicons. The
+// engine was tuned on the dev set, so this is the honest estimate of how it
+// does on messages it has never seen; the floors are what staff must be able
+// to rely on, not the dev set's bars. Never tune the lexicons to this file's
+// sentences: add new held-out messages instead when it has been learned.
+func TestHoldout(t *testing.T) {
+	s := measure(t, "held-out set", loadLabelled(t, filepath.Join("testdata", "holdout.jsonl")))
+	if s.critRecall < 0.80 {
+		t.Errorf("critical recall %.3f on unseen messages, floor 0.80", s.critRecall)
+	}
+	if s.under > 0.15 {
+		t.Errorf("under-triage %.3f on unseen messages, ceiling 0.15", s.under)
+	}
+}
+
+// scores are the label accuracies of one labelled set.
+type scores struct {
+	lang, urgency, critRecall, under, province, country, reporter float64
+}
+
+// measure classifies every message of set, logs the misses and a table, and
+// returns the scores.
+func measure(t *testing.T, name string, set []labelled) scores {
 	var n, langOK, urgOK, provOK, countryOK, repOK, under, critTrue, critFound int
 	type pr struct{ tp, fp, fn int }
 	per := map[string]*pr{}
@@ -147,7 +188,7 @@ func TestAccuracy(t *testing.T) {
 		return float64(a) / float64(b)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\ndev set: %d messages\n", n)
+	fmt.Fprintf(&b, "\n%s: %d messages\n", name, n)
 	fmt.Fprintf(&b, "%-22s %8s %8s\n", "label", "value", "bar")
 	row := func(name string, v float64, bar string) { fmt.Fprintf(&b, "%-22s %8.3f %8s\n", name, v, bar) }
 	row("lang accuracy", frac(langOK, n), ">=0.97")
@@ -164,17 +205,10 @@ func TestAccuracy(t *testing.T) {
 	}
 	t.Log(b.String())
 	fmt.Print(b.String())
-	check := func(name string, ok bool) {
-		if !ok {
-			t.Errorf("%s below the bar", name)
-		}
+	return scores{
+		lang: frac(langOK, n), urgency: frac(urgOK, n), critRecall: frac(critFound, critTrue),
+		under: frac(under, n), province: frac(provOK, n), country: frac(countryOK, n), reporter: frac(repOK, n),
 	}
-	check("critical recall", frac(critFound, critTrue) >= 0.95)
-	check("urgency exact", frac(urgOK, n) >= 0.80)
-	check("under-triage", frac(under, n) <= 0.05)
-	check("lang", frac(langOK, n) >= 0.97)
-	check("province", frac(provOK, n) >= 0.90)
-	check("reporter", frac(repOK, n) >= 0.80)
 }
 
 func reasonsBrief(r Result) string {
