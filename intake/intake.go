@@ -79,6 +79,10 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 
 	var reply string
 	ack := func(r hotline.Receipt) string {
+		if in.Channel == hotline.Web {
+			// The confirmation page is the acknowledgement; nothing is sent.
+			return ""
+		}
 		reply = p.replyFor(r, stop)
 		return reply
 	}

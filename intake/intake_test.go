@@ -153,3 +153,24 @@ func TestReceiveRejectsIncompleteMessages(t *testing.T) {
 		t.Errorf("missing external id: %v, want EINVALID", err)
 	}
 }
+
+func TestWebFormGetsNoRecordedReply(t *testing.T) {
+	ctx := context.Background()
+	p, db := newPipeline(t, intake.AckEvery)
+	r, err := p.Receive(ctx, hotline.Inbound{Channel: hotline.Web, ExternalID: "nonce-1", From: "anon:nonce-1", Body: "my son is held in Bavet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Reply != "" {
+		t.Errorf("web submission reply %q; the confirmation page is the acknowledgement", r.Reply)
+	}
+	c, err := db.GetCase(ctx, r.CaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range c.Messages {
+		if m.Direction == hotline.DirOut {
+			t.Errorf("an outbound message %q was recorded that nobody sent", m.Body)
+		}
+	}
+}
