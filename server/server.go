@@ -44,6 +44,12 @@ type Config struct {
 
 	// BodyLimit caps request bodies in bytes; larger bodies get 413.
 	BodyLimit int
+
+	// TrustedProxies are the addresses (or CIDR ranges) of reverse proxies
+	// whose X-Forwarded-For is believed. Without them, every visitor behind a
+	// proxy would share one rate-limit budget; with a wrong list, anyone
+	// could pick their own address.
+	TrustedProxies []string
 }
 
 // Deps are the services the handlers call.
@@ -77,7 +83,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		deps.Log = slog.Default()
 	}
 	s := &Server{cfg: cfg, deps: deps, log: deps.Log}
-	s.app = fiber.New(fiber.Config{
+	fcfg := fiber.Config{
 		// Fiber reuses request buffers after a handler returns; values we
 		// keep (message bodies handed to the writer goroutine) must be copies.
 		Immutable:             true,
@@ -87,7 +93,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		IdleTimeout:           60 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-	})
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		fcfg.ProxyHeader = fiber.HeaderXForwardedFor
+		fcfg.EnableTrustedProxyCheck = true
+		fcfg.TrustedProxies = cfg.TrustedProxies
+	}
+	s.app = fiber.New(fcfg)
 	if err := s.routes(); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,8 @@ type config struct {
 	DB        string
 	PublicURL string
 	Ack       string
+	// TrustedProxies is a comma-separated list of proxy addresses.
+	TrustedProxies string
 
 	TwilioAccountSID string
 	TwilioAuthToken  string
@@ -34,6 +36,7 @@ func loadConfig(fs *flag.FlagSet) *config {
 		DB:                  envOr("HOTLINE_DB", "hotline.db"),
 		PublicURL:           os.Getenv("HOTLINE_PUBLIC_URL"),
 		Ack:                 os.Getenv("HOTLINE_ACK"),
+		TrustedProxies:      os.Getenv("HOTLINE_TRUSTED_PROXIES"),
 		TwilioAccountSID:    os.Getenv("TWILIO_ACCOUNT_SID"),
 		TwilioAuthToken:     os.Getenv("TWILIO_AUTH_TOKEN"),
 		TwilioFrom:          os.Getenv("TWILIO_FROM"),

@@ -67,6 +67,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		TwilioAccountSID: cfg.TwilioAccountSID,
 		TwilioAuthToken:  cfg.TwilioAuthToken,
 		FormSecret:       formKey,
+		TrustedProxies:   splitList(cfg.TrustedProxies),
 	}, server.Deps{Intake: pipeline, Cases: db, Users: db, DB: db, Log: log})
 	if err != nil {
 		return err
@@ -152,3 +153,14 @@ func (localeTexts) Ack(lang, ref string) string {
 }
 
 func (localeTexts) Stopped(lang string) string { return locales.T(lang, "ack.stopped", nil) }
+
+// splitList reads a comma-separated setting, ignoring blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
