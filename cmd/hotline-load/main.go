@@ -7,6 +7,9 @@
 // to -url, follows no redirects, and stops by itself after -n requests or
 // -duration.
 //
+// The summary includes the tool's own CPU per request (cpu_us_per_request),
+// because on a small machine the tool competes with the server it measures.
+//
 //	TWILIO_AUTH_TOKEN=... TWILIO_ACCOUNT_SID=AC... hotline-load -n 20000 -c 64
 //	hotline-load -rate 500 -duration 30s -json
 //	hotline-load -n 5000 -sids acked.txt   # crash test: every 2xx MessageSid, one per line

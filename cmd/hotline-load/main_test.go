@@ -100,6 +100,19 @@ func TestToolJSONSummary(t *testing.T) {
 	if res.Sent != 300 || res.Acknowledged != 300 || res.AckPerSecond <= 0 || res.Latency.Max <= 0 {
 		t.Fatalf("summary = %+v", res)
 	}
+	// scripts/loadtest.sh reads these keys by name.
+	var raw map[string]any
+	if err := json.Unmarshal(out, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"acknowledged_per_s", "latency_ms", "sent", "cpu_us_per_request"} {
+		if _, ok := raw[k]; !ok {
+			t.Fatalf("JSON summary lacks %q: %s", k, out)
+		}
+	}
+	if res.CPUMicrosPerRequest <= 0 {
+		t.Fatalf("cpu_us_per_request = %v", res.CPUMicrosPerRequest)
+	}
 	if len(srv.acked) != 300 {
 		t.Fatalf("server acknowledged %d distinct messages", len(srv.acked))
 	}

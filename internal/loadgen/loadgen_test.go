@@ -134,6 +134,15 @@ func TestRunAllVerifiedAndUnique(t *testing.T) {
 			t.Fatalf("recorded %s, which the server never accepted", l)
 		}
 	}
+	// 500 requests cannot be free: the tool reports what it spent on them.
+	if processCPU() > 0 && (res.CPUMicrosPerRequest <= 0 || res.CPUMicrosPerRequest > 1e6) {
+		t.Fatalf("cpu per request = %v µs", res.CPUMicrosPerRequest)
+	}
+	var text bytes.Buffer
+	res.WriteText(&text)
+	if !strings.Contains(text.String(), "µs/request") {
+		t.Fatalf("text summary lacks the tool's CPU:\n%s", text.String())
+	}
 	if res.Latency.P50 <= 0 || res.Latency.P50 > res.Latency.P90 || res.Latency.P90 > res.Latency.P99 || res.Latency.P99 > res.Latency.Max {
 		t.Fatalf("latency summary out of order: %+v", res.Latency)
 	}

@@ -48,9 +48,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.Duration > 0 {
 		s.stopAt = start.Add(cfg.Duration)
 	}
+	perWorker := expectedPerWorker(&cfg)
 	for w := range tallies {
 		t := &tallies[w]
 		t.nonOK = map[int]int{}
+		t.lat = make([]time.Duration, 0, perWorker)
 		wg.Go(func() { work(ctx, client, &cfg, s, sids, t, rec) })
 	}
 	wg.Wait()
@@ -80,6 +82,22 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	res.Latency = summarize(lat)
 	return res, rec.err
+}
+
+// expectedPerWorker guesses how many latencies one worker will record, so
+// that the slices holding them do not keep growing and copying mid-run.
+func expectedPerWorker(cfg *Config) int {
+	n := float64(cfg.N)
+	if cfg.Rate > 0 && cfg.Duration > 0 {
+		byTime := cfg.Rate * cfg.Duration.Seconds()
+		if n == 0 || byTime < n {
+			n = byTime
+		}
+	}
+	if n == 0 {
+		n = 1 << 16
+	}
+	return int(min(n/float64(cfg.Concurrency)+1, 1<<20))
 }
 
 // slots hands out request numbers to workers until a bound is reached.
