@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -81,6 +82,12 @@ func (t *text) normalize(s string) {
 			r = '\''
 		case r == 'ឲ':
 			r = 'ឱ'
+		case r == 'អ' && strings.HasPrefix(s[i:], "ោយ"):
+			// "អោយ" is the everyday spelling of ឱ្យ (to let, to give).
+			p = append(p, "ឱ្យ"...)
+			i += len("ោយ")
+			space = false
+			continue
 		case r == 'ដ' && len(p) >= 3 && p[len(p)-3] == 0xe1 && p[len(p)-2] == 0x9f && p[len(p)-1] == 0x92:
 			// Subscript da after a coeng is written for subscript ta and the
 			// other way round (ប្តី / ប្ដី); keep one of them.

@@ -172,7 +172,9 @@ func level(t *text, sigs []sigHit, minor string, reasons []hotline.Reason) (hotl
 		}
 		for j := range sigs {
 			b := &sigs[j]
-			if b.status != stActive || b.e.flags&flagNow == 0 || i == j {
+			// A cry that is both a plea and an emergency ("SOS",
+			// "살려주세요") pairs with itself.
+			if b.status != stActive || b.e.flags&flagNow == 0 || i == j && a.e.flags&flagNow == 0 {
 				continue
 			}
 			if absDist(a, b) <= 110 && (plea == nil || absDist(a, b) < absDist(plea, now)) {
@@ -180,9 +182,21 @@ func level(t *text, sigs []sigHit, minor string, reasons []hotline.Reason) (hotl
 			}
 		}
 	}
-	if plea != nil && !fraudOnly {
+	// "Thank you for the rescue, I am home now" has a plea word and "now"
+	// but asks for nothing: a resolved situation silences the pair.
+	resolved := false
+	for i := range sigs {
+		if sigs[i].status == stActive && sigs[i].e.flags&flagResolved != 0 {
+			resolved = true
+		}
+	}
+	if plea != nil && !fraudOnly && !resolved {
 		lv = hotline.Critical
-		reasons = append(reasons, hotline.Reason{Signal: "help_now", Match: t.span(plea.h) + " … " + t.span(now.h), Urgency: hotline.Critical, Note: "a plea for help with an immediacy word"})
+		m := t.span(plea.h)
+		if plea != now {
+			m += " … " + t.span(now.h)
+		}
+		reasons = append(reasons, hotline.Reason{Signal: "help_now", Match: m, Urgency: hotline.Critical, Note: "a plea for help with an immediacy word"})
 	}
 	if held != nil && (child != nil || minor != "") {
 		m := minor
