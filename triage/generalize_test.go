@@ -98,7 +98,7 @@ var familyCases = []struct {
 	{"km កូនក្មេង", "មានក្មេងៗត្រូវគេឃុំ", hotline.Critical},
 	// ---- help now
 	{"en emergency", "EMERGENCY please help us", hotline.Critical},
-	{"en sos", "SOS we are locked in", hotline.Critical},
+	{"en sos", "SOS we are locked in", hotline.High}, // a plea with confinement, no "now": held
 	{"en please hurry", "please hurry they are locked us", hotline.Critical},
 	{"ko 살려주세요", "살려주세요 갇혀 있어요", hotline.Critical},
 	{"ko 긴급", "긴급 도와주세요", hotline.Critical},
@@ -176,5 +176,91 @@ func TestResolvedSilencesPlea(t *testing.T) {
 		if r := Classify(Input{Text: s}); r.Urgency > hotline.Medium {
 			t.Errorf("%q: urgency %s (reasons %v)", s, r.Urgency, r.Reasons)
 		}
+	}
+}
+
+// secondPassCases are phrasings of non-native and hurried writers, and
+// past or negated forms that must stay low.
+var secondPassCases = []struct{ text, want string }{
+	{"pls come fast they beating my friend", "critical"},
+	{"boss hit worker with iron bar", "critical"},
+	{"they hit people who not reach target", "critical"},
+	{"we get punish with electric if no money", "critical"},
+	{"my husband say they torture him", "critical"},
+	{"they take the girls to rooms and rape them", "critical"},
+	{"he have big wound on head no doctor", "critical"},
+	{"my friend very sick 3 days cannot eat, company not care", "critical"},
+	{"i think i will die here", "critical"},
+	{"i cannot take it anymore i want end my life", "critical"},
+	{"they say tomorrow they sell us to chinese boss", "critical"},
+	{"they will send us to myanmar tomorrow", "critical"},
+	{"they come now to take me", "critical"},
+	{"help now please they are outside my room", "critical"},
+	{"they r coming 4 me", "critical"},
+	{"company lock door we cannot out", "high"},
+	{"cannot go home, boss keep passport", "high"},
+	{"they say I need pay 3000$ then can go", "high"},
+	{"my son call me say he cannot leave the company", "high"},
+	{"my daughter is held by a chinese company, they want money", "high"},
+	{"work 16 hour every day, no day off, cannot leave", "high"},
+	{"they watch us all the time, security everywhere", "high"},
+	{"팀장이 몽둥이로 때렸어요", "critical"},
+	{"사람들 앞에서 맞았어요", "critical"},
+	{"전기봉으로 지져요", "critical"},
+	{"실적 못 채우면 맞아요", "critical"},
+	{"밥도 못 먹고 아파서 죽을 것 같아요", "critical"},
+	{"오늘 밤에 다른 회사로 보낸다고 했어요", "critical"},
+	{"사람들이 와요 빨리요", "critical"},
+	{"방에서 못 나가요", "high"},
+	{"밖에 나갈 수 없어요", "high"},
+	{"회사에서 여권 가지고 있어요", "high"},
+	{"돈 안 보내면 못 나간대요", "high"},
+	{"아들이 캄보디아에서 감금당했대요", "high"},
+	{"강제로 사기 치게 해요", "high"},
+	{"គេវាយដំខ្ញុំស្ទើរស្លាប់", "critical"},
+	{"ថៅកែយកដំបងវាយ", "critical"},
+	{"គេឆក់ចរន្តអគ្គិសនី", "critical"},
+	{"ខ្ញុំមិនចង់រស់ទៀតទេ", "critical"},
+	{"គេនឹងលក់ខ្ញុំទៅថៅកែចិន", "critical"},
+	{"ជួយផង គេកំពុងមក", "critical"},
+	{"គេមិនអោយយើងចេញពីបន្ទប់", "high"},
+	{"គេយកលិខិតឆ្លងដែននិងទូរស័ព្ទយើង", "high"},
+	{"ត្រូវបង់លុយ ៥០០០ ដុល្លារ ទើបអោយចេញ", "high"},
+	{"កូនខ្ញុំត្រូវគេចាប់ទុក", "high"},
+	{"ke vay knhom rol thngai", "critical"},
+	{"ke veay yerng", "critical"},
+	{"ke ot oy yerng chenh", "high"},
+	{"ke yok passport yerng", "high"},
+	{"som juoy phong ke jab knhom", "high"},
+	{"juoy phong ilov nis", "critical"},
+	{"i was beaten in the past but now i am safe at home", "low"},
+	{"they did not hit anyone, only shouting", "low"},
+	{"is it safe to work in cambodia?", "low"},
+	{"what is the number for the embassy", "low"},
+	{"I lost my money to a crypto scam, can you help?", "low"},
+	{"hello is this the hotline", "low"},
+}
+
+func TestSecondPass(t *testing.T) {
+	for _, c := range secondPassCases {
+		if r := Classify(Input{Text: c.text}); r.Urgency.String() != c.want {
+			t.Errorf("%q: urgency %s, want %s (reasons %v)", c.text, r.Urgency, c.want, r.Reasons)
+		}
+	}
+}
+
+// TestSpellingVariants: everyday spellings fold onto the lexicon's.
+func TestSpellingVariants(t *testing.T) {
+	folded := [][2]string{{"yerng", "yeung"}, {"kar", "ka"}, {"tver", "twe"}, {"chuoy", "jouy"}}
+	for _, p := range folded {
+		if a, b := foldString(p[0]), foldString(p[1]); a != b {
+			t.Errorf("fold %q = %q, fold %q = %q", p[0], a, p[1], b)
+		}
+	}
+	if a, b := normalizeString("មិនអោយចេញ"), normalizeString("មិនឱ្យចេញ"); a != b {
+		t.Errorf("អោយ not folded: %q vs %q", a, b)
+	}
+	if foldString("srey") != "srey" || foldString("rot") != "rot" {
+		t.Errorf("an r before a vowel must stay: %q %q", foldString("srey"), foldString("rot"))
 	}
 }

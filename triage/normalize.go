@@ -200,6 +200,10 @@ func foldWord(f []byte, at []int32, w []byte, base int32) ([]byte, []int32) {
 		case (c == 'k' || c == 'p' || c == 't') && i+1 < len(w) && w[i+1] == 'h':
 			emit(c, i)
 			i += 2
+		case c == 'r' && len(f) > 0 && at[len(f)-1] >= base && isVowel(f[len(f)-1]) && (i+1 == len(w) || !isVowel(w[i+1])):
+			// A written r after a vowel only marks its length ("yerng",
+			// "kar", "bart"): it goes, as "yeung" has none.
+			i++
 		case c == 'w':
 			emit('v', i)
 			i++
