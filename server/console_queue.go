@@ -48,7 +48,7 @@ func (h *console) queue(c *fiber.Ctx) error {
 	s := session(c)
 	p := h.page(c, s, "console.queue.title")
 	qf := queueFilter{
-		Status: c.Query("status", hotline.StatusOpen), Urgency: c.Query("urgency"), Province: c.Query("province"),
+		Urgency: c.Query("urgency"), Province: c.Query("province"),
 		Lang: c.Query("lang"), Channel: c.Query("channel"),
 		Mine: c.Query("mine") == "1", Unassigned: c.Query("unassigned") == "1",
 	}
@@ -57,9 +57,11 @@ func (h *console) queue(c *fiber.Ctx) error {
 		p.Error = p.T("console.queue.bad_filter")
 		return h.render(c, fiber.StatusBadRequest, "error", p)
 	}
-	if f.Status == "" {
+	// No status parameter means open cases; an empty one means every case.
+	if !c.Context().QueryArgs().Has("status") {
 		f.Status = hotline.StatusOpen
 	}
+	qf.Status = f.Status
 	f.Channel = qf.Channel
 	if qf.Mine {
 		f.AssignedTo = s.Staff.ID
