@@ -1,0 +1,107 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"hotline"
+)
+
+// TestAuthorizationMatrix walks every console and API route as every kind
+// of caller and checks the status each gets. Actions use a case of their
+// own per caller so that one caller's change does not alter the next row.
+func TestAuthorizationMatrix(t *testing.T) {
+	h := newConsoleHarness(t)
+	h.staff("ada", hotline.RoleAdmin, "")
+	h.staff("agnes", hotline.RoleAgent, "")
+	h.staff("kosal", hotline.RoleResponder, "Police Unit")
+	h.staff("vanna", hotline.RoleResponder, "Other Unit")
+	handed := h.newCase("SM00000000000000000000000000000a01", "+85510000701", "they took our passports in Bavet")
+	police := h.orgID("Police Unit")
+	if _, err := h.db.HandOff(t.Context(), mustStaffFull(t, h, "agnes"), handed.ID, police, []string{"location"}, ""); err != nil {
+		t.Fatal(err)
+	}
+
+	callers := []string{"anonymous", "admin", "agent", "responder-right", "responder-wrong"}
+	clients := map[string]*consoleClient{
+		"anonymous": h.browser(), "admin": h.login("ada"), "agent": h.login("agnes"),
+		"responder-right": h.login("kosal"), "responder-wrong": h.login("vanna"),
+	}
+	tokens := map[string]string{
+		"anonymous": "", "admin": h.token("ada-api", hotline.RoleAdmin), "agent": h.token("agnes-api", hotline.RoleAgent),
+	}
+
+	// Expected status per caller, in the order of callers.
+	type route struct {
+		method, path string
+		form         url.Values
+		want         [5]int
+	}
+	c := fmt.Sprintf("/console/cases/%d", handed.ID)
+	const ok, see, unauth, forb = 200, 303, 401, 403
+	routes := []route{
+		{"GET", "/console", nil, [5]int{see, ok, ok, ok, ok}},
+		{"GET", "/console/account", nil, [5]int{see, ok, ok, ok, ok}},
+		{"GET", "/console/map.svg", nil, [5]int{see, ok, ok, ok, ok}},
+		{"GET", c, nil, [5]int{see, ok, ok, ok, forb}},
+		{"POST", c + "/note", url.Values{"body": {"checked"}}, [5]int{unauth, see, see, forb, forb}},
+		{"POST", c + "/urgency", url.Values{"urgency": {"critical"}, "reason": {"r"}}, [5]int{unauth, see, see, forb, forb}},
+		{"POST", c + "/assign", url.Values{"claim": {"1"}}, [5]int{unauth, see, see, forb, forb}},
+		{"POST", c + "/reply", url.Values{"body": {"ok"}}, [5]int{unauth, see, see, forb, forb}},
+		{"POST", c + "/handoff", url.Values{"organisation": {fmt.Sprint(police)}, "share": {"location"}}, [5]int{unauth, see, see, forb, forb}},
+		{"POST", c + "/merge", url.Values{"other": {"999999"}}, [5]int{unauth, 404, 404, forb, forb}},
+		{"POST", c + "/status", url.Values{"status": {"in_progress"}}, [5]int{unauth, see, 409, forb, forb}},
+		{"POST", c + "/ack", nil, [5]int{unauth, forb, forb, see, forb}},
+		{"POST", "/console/account/lang", url.Values{"lang": {"en"}, "next": {"/console"}}, [5]int{unauth, see, see, see, see}},
+		{"POST", "/console/logout", nil, [5]int{unauth, see, see, see, see}},
+	}
+	for _, r := range routes {
+		for i, who := range callers {
+			cc := clients[who]
+			var code int
+			if r.method == "GET" {
+				code, _ = cc.get(r.path)
+			} else {
+				form := url.Values{}
+				for k, v := range r.form {
+					form[k] = v
+				}
+				code, _, _ = cc.post(r.path, form)
+			}
+			if code != r.want[i] {
+				t.Errorf("%s %s as %s: %d, want %d", r.method, r.path, who, code, r.want[i])
+			}
+		}
+	}
+	// Every console form refuses a missing token, even from a logged-in admin.
+	admin := h.login("ada")
+	if code, _, _ := admin.post(c+"/note", url.Values{"csrf": {""}, "body": {"x"}}); code != http.StatusForbidden {
+		t.Errorf("note without CSRF token: %d, want 403", code)
+	}
+
+	// The JSON API with bearer tokens: staff read everything; responders
+	// are refused (they have no API tokens with case scope yet).
+	resp := h.token("kosal-api", hotline.RoleResponder)
+	for _, path := range []string{"/api/v1/cases", fmt.Sprintf("/api/v1/cases/%d", handed.ID)} {
+		for who, want := range map[string]int{"anonymous": unauth, "admin": ok, "agent": ok, "responder": forb} {
+			tok := tokens[who]
+			if who == "responder" {
+				tok = resp
+			}
+			if r, _ := h.get(path, tok); r.StatusCode != want {
+				t.Errorf("GET %s as %s: %d, want %d", path, who, r.StatusCode, want)
+			}
+		}
+	}
+}
+
+func mustStaffFull(t *testing.T, h *harness, name string) hotline.Staff {
+	t.Helper()
+	st, _, _, err := h.db.StaffByName(t.Context(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
