@@ -264,3 +264,31 @@ func TestSpellingVariants(t *testing.T) {
 		t.Errorf("an r before a vowel must stay: %q %q", foldString("srey"), foldString("rot"))
 	}
 }
+
+// TestReporterFamilies: relatives, friends and bystanders in each language,
+// and the self-address forms that only look like relatives.
+func TestReporterFamilies(t *testing.T) {
+	cases := []struct {
+		text string
+		want hotline.Reporter
+	}{
+		{"my little brother is locked in a compound", hotline.ReporterFamily},
+		{"my parents asked me to write, our family cannot reach him", hotline.ReporterFamily},
+		{"우리 딸이 감금돼 있어요", hotline.ReporterFamily},
+		{"여동생이 연락이 안 돼요", hotline.ReporterFamily},
+		{"남편을 찾아주세요", hotline.ReporterFamily},
+		{"ប្អូនស្រីត្រូវគេឃុំ", hotline.ReporterFamily},
+		{"pu knhom trov ke khum", hotline.ReporterFamily},
+		{"my roommate has a high fever", hotline.ReporterOther},
+		{"제 친구가 맞았어요", hotline.ReporterOther},
+		{"សហការីរបស់ខ្ញុំឈឺធ្ងន់", hotline.ReporterOther},
+		{"엄마한텐 말하지 마세요 저 지금 갇혀 있어요", hotline.ReporterSelf},
+		{"bong knhom chong sour pi visa", hotline.ReporterSelf},
+		{"친구랑 같이 왔는데 여권 뺏겼어요", hotline.ReporterSelf},
+	}
+	for _, c := range cases {
+		if got := Classify(Input{Text: c.text}).Reporter; got != c.want {
+			t.Errorf("%q: reporter %s, want %s", c.text, got, c.want)
+		}
+	}
+}
