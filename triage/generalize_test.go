@@ -292,3 +292,27 @@ func TestReporterFamilies(t *testing.T) {
 		}
 	}
 }
+
+// TestPlacesNow: provinces in their Korean, Khmer and romanised
+// spellings, country-only mentions, and places the person came from.
+func TestPlacesNow(t *testing.T) {
+	cases := []struct{ text, province, country string }{
+		{"지금 캄포트에 갇혀 있어요", "Kampot", "KH"},
+		{"콤퐁스푸 단지에 있어요", "Kampong Speu", "KH"},
+		{"프레아 시아누크 쪽이에요", "Preah Sihanouk", "KH"},
+		{"I am in Kg Speu now", "Kampong Speu", "KH"},
+		{"we are near Angkor Wat", "Siem Reap", "KH"},
+		{"ខ្ញុំនៅប្រទេសកម្ពុជា", "", "KH"},
+		{"my sister is somewhere in Kampuchea", "", "KH"},
+		{"I came from Battambang and now I am in Poipet", "Banteay Meanchey", "KH"},
+		{"바탐방 출신인데 지금 프놈펜에 있어요", "Phnom Penh", "KH"},
+		{"they moved us to Tachileik", "", "MM"},
+		{"I am from Ghana, they keep me in a building", "", ""},
+	}
+	for _, c := range cases {
+		r := Classify(Input{Text: c.text})
+		if r.Province != c.province || r.Country != c.country {
+			t.Errorf("%q: %q/%q, want %q/%q (place %q)", c.text, r.Province, r.Country, c.province, c.country, r.Place)
+		}
+	}
+}
