@@ -3,6 +3,7 @@ package server
 import (
 	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -108,9 +109,7 @@ func (h *console) queue(c *fiber.Ctx) error {
 		q.Set("cursor", page.NextCursor)
 		v.NextURL = "/console?" + q.Encode()
 	}
-	for _, pr := range geo.Provinces() {
-		v.Provinces = append(v.Provinces, pr.Name)
-	}
+	v.Provinces = provinceNames()
 	v.Channels = []string{string(hotline.SMS), string(hotline.WhatsApp), string(hotline.Telegram), string(hotline.Web), string(hotline.Voice)}
 	v.Statuses = []string{hotline.StatusOpen, hotline.StatusNew, hotline.StatusInProgress, hotline.StatusHandedOff, hotline.StatusResolved, hotline.StatusClosed}
 	v.Urgencies = []string{"critical", "high", "medium", "low"}
@@ -151,4 +150,20 @@ func cloneValues(v url.Values) url.Values {
 func caseID(c *fiber.Ctx) (int64, bool) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	return id, err == nil && id > 0
+}
+
+var (
+	provincesOnce sync.Once
+	provinceList  []string
+)
+
+// provinceNames lists the provinces for the filter; geo.Provinces copies
+// every boundary, so the names are taken once.
+func provinceNames() []string {
+	provincesOnce.Do(func() {
+		for _, pr := range geo.Provinces() {
+			provinceList = append(provinceList, pr.Name)
+		}
+	})
+	return provinceList
 }
