@@ -17,12 +17,13 @@ const minPasswordLen = 12
 
 func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
-		return usageError("usage: hotline user add NAME --role admin|agent|responder")
+		return usageError("usage: hotline user add NAME --role admin|agent|responder [--org NAME]")
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	cfg := loadConfig(fs)
 	role := fs.String("role", "", "admin, agent or responder")
+	org := fs.String("org", "", "organisation of a responder (created if new)")
 	// Accept the name before or after the flags.
 	rest := args[1:]
 	var name string
@@ -36,7 +37,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		name = fs.Arg(0)
 	}
 	if name == "" || *role == "" {
-		return usageError("usage: hotline user add NAME --role admin|agent|responder")
+		return usageError("usage: hotline user add NAME --role admin|agent|responder [--org NAME]")
 	}
 
 	pw, generated, err := readPassword(stdin)
@@ -55,6 +56,11 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	u, err := db.CreateUser(ctx, name, *role, hash)
 	if err != nil {
 		return err
+	}
+	if *org != "" {
+		if err := db.SetUserOrganisation(ctx, u.Name, *org); err != nil {
+			return err
+		}
 	}
 	if generated {
 		fmt.Fprintf(stdout, "created %s %q; password (shown once): %s\n", u.Role, u.Name, pw)
