@@ -121,8 +121,8 @@ func (db *DB) GetCase(ctx context.Context, id int64) (*hotline.Case, error) {
 	}
 	rows, err := tx.QueryContext(ctx, `
 		SELECT m.id, m.direction, m.channel, m.external_id, m.body, m.media, m.lat, m.lon, m.status,
-			m.created_at, t.result
-		FROM messages m LEFT JOIN triage_results t ON t.message_id = m.id
+			m.created_at, m.triage
+		FROM messages m
 		WHERE m.case_id = ? ORDER BY m.id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: get case messages: %w", err)

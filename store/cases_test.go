@@ -34,10 +34,10 @@ func seedCases(t *testing.T, db *DB, n int) []*hotline.Case {
 			record(t, db, in, hotline.Triage{Urgency: hotline.High})
 		}
 	}
-	if _, err := db.wdb.Exec(`UPDATE cases SET status = 'closed' WHERE id % 11 = 0`); err != nil {
+	if _, err := writeExec(db, `UPDATE cases SET status = 'closed' WHERE id % 11 = 0`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.wdb.Exec(`UPDATE cases SET status = 'in_progress' WHERE id % 13 = 0 AND status = 'new'`); err != nil {
+	if _, err := writeExec(db, `UPDATE cases SET status = 'in_progress' WHERE id % 13 = 0 AND status = 'new'`); err != nil {
 		t.Fatal(err)
 	}
 	var all []*hotline.Case

@@ -9,6 +9,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -40,6 +41,12 @@ type Options struct {
 	MaxBatch int
 	// Now is the clock used for timestamps; tests replace it.
 	Now func() time.Time
+
+	// Checkpointer tuning for tests; zero means the defaults in checkpoint.go.
+	checkpointEvery   time.Duration
+	checkpointCommits uint64
+	restartFrames     int
+	walSizeLimit      int64
 }
 
 // DefaultOptions returns group commit on, batches of up to 256, the wall clock.
@@ -57,8 +64,9 @@ type Stats struct {
 // DB is a Hotline database in one SQLite file.
 type DB struct {
 	opts Options
-	wdb  *sql.DB // the write connection, used only by the writer goroutine
+	wdb  *sql.DB // the write connection, held by the writer goroutine
 	rdb  *sql.DB // read pool
+	ckpt *checkpointer
 
 	mu      sync.RWMutex // guards closed against sends on jobs
 	closed  bool
@@ -95,10 +103,9 @@ func Open(path string, opts Options) (*DB, error) {
 		"_synchronous":  {"FULL"},
 		"_foreign_keys": {"on"},
 		"_busy_timeout": {"10000"},
-		"_txlock":       {"immediate"},
-		// The writer runs the same dozen statements for every message;
-		// re-preparing them was a third of its CPU time.
-		"_stmt_cache_size": {"64"},
+		// Migrations run through database/sql; the writer prepares its
+		// own statements (writeTx).
+		"_stmt_cache_size": {"16"},
 	}))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -113,6 +120,29 @@ func Open(path string, opts Options) (*DB, error) {
 		wdb.Close()
 		return nil, err
 	}
+	// The writer takes the one connection for good. It never checkpoints
+	// (the checkpointer does, off the commit path) and keeps a WAL file of
+	// bounded size once the WAL restarts.
+	wconn, err := wdb.Conn(context.Background())
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	for _, pragma := range []string{
+		// Each unit's savepoint journals the pages it touches; on disk that
+		// was a write() per page per unit. The journal only ever undoes a
+		// unit inside a live transaction, so memory loses nothing a crash
+		// would not lose anyway (the uncommitted transaction).
+		`PRAGMA temp_store = MEMORY`,
+		`PRAGMA wal_autocheckpoint = 0`,
+		fmt.Sprintf(`PRAGMA journal_size_limit = %d`, cmp.Or(opts.walSizeLimit, walSizeLimit)),
+	} {
+		if _, err := wconn.ExecContext(context.Background(), pragma); err != nil {
+			wconn.Close()
+			wdb.Close()
+			return nil, fmt.Errorf("store: %s: %w", pragma, err)
+		}
+	}
 	rdb, err := sql.Open("sqlite3", dsn(path, url.Values{
 		"_foreign_keys":    {"on"},
 		"_busy_timeout":    {"10000"},
@@ -120,24 +150,34 @@ func Open(path string, opts Options) (*DB, error) {
 		"_stmt_cache_size": {"64"},
 	}))
 	if err != nil {
+		wconn.Close()
 		wdb.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
 	rdb.SetMaxOpenConns(readPoolSize)
 	rdb.SetMaxIdleConns(readPoolSize)
 	if err := rdb.Ping(); err != nil {
+		wconn.Close()
 		wdb.Close()
 		rdb.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+	}
+	ckpt, err := openCheckpointer(path, opts.checkpointEvery, opts.restartFrames)
+	if err != nil {
+		wconn.Close()
+		wdb.Close()
+		rdb.Close()
+		return nil, err
 	}
 	db := &DB{
 		opts:    opts,
 		wdb:     wdb,
 		rdb:     rdb,
+		ckpt:    ckpt,
 		jobs:    make(chan *job, opts.MaxBatch),
 		stopped: make(chan struct{}),
 	}
-	go db.run()
+	go db.run(wconn)
 	return db, nil
 }
 
@@ -175,11 +215,19 @@ func (db *DB) Close() error {
 	close(db.jobs)
 	db.mu.Unlock()
 	<-db.stopped
-	// Readers first: the last connection to close checkpoints the WAL, and
-	// that must be the one allowed to write.
+	// Readers and checkpointer first: the last connection to close
+	// checkpoints the WAL and removes it, and that should be the writer's.
+	cerr := db.ckpt.close()
 	rerr := db.rdb.Close()
 	werr := db.wdb.Close()
-	return errors.Join(rerr, werr)
+	return errors.Join(cerr, rerr, werr)
+}
+
+// committed is called by the writer after each commit.
+func (db *DB) committed() {
+	if db.commits.Load()%cmp.Or(db.opts.checkpointCommits, checkpointCommits) == 0 {
+		db.ckpt.nudge()
+	}
 }
 
 // Ping runs a real query on the read pool, for /healthz.

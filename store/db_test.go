@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 )
 
@@ -10,7 +9,7 @@ func TestPragmasApplyToWriteConnection(t *testing.T) {
 	db, _ := openTest(t, DefaultOptions())
 	var mode string
 	var sync, fk int
-	err := db.write(context.Background(), func(tx *sql.Tx) error {
+	err := db.write(context.Background(), func(tx *writeTx) error {
 		if err := tx.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
 			return err
 		}

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -69,7 +69,7 @@ func count(t testing.TB, db *DB, query string, args ...any) int {
 func holdWriter(t testing.TB, db *DB) (release func()) {
 	t.Helper()
 	started, rel := make(chan struct{}), make(chan struct{})
-	go db.write(context.Background(), func(*sql.Tx) error {
+	go db.write(context.Background(), func(*writeTx) error {
 		close(started)
 		<-rel
 		return nil
@@ -88,4 +88,16 @@ func waitQueued(t testing.TB, db *DB, n int) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// writeExec runs one statement through the writer, which holds the only
+// connection allowed to write.
+func writeExec(db *DB, query string, args ...any) (driver.Result, error) {
+	var res driver.Result
+	err := db.write(context.Background(), func(tx *writeTx) error {
+		var err error
+		res, err = tx.Exec(query, args...)
+		return err
+	})
+	return res, err
 }

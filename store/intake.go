@@ -23,7 +23,9 @@ func (db *DB) RecordInbound(ctx context.Context, in hotline.Inbound, t hotline.T
 		return hotline.Receipt{}, hotline.Errorf(hotline.EINVALID, "inbound message without channel or sender")
 	}
 	// A provider retry is answered from the read pool without costing the
-	// writer a transaction. The writer checks again: this is only a shortcut.
+	// writer a transaction. The writer does not look again: the unique index
+	// on (channel, external_id) turns a retry that races its original into
+	// errDuplicate.
 	if in.ExternalID != "" {
 		r, err := findDuplicate(ctx, db.rdb, in.Channel, in.ExternalID)
 		if err == nil {
@@ -40,31 +42,100 @@ func (db *DB) RecordInbound(ctx context.Context, in hotline.Inbound, t hotline.T
 	if at.IsZero() {
 		at = db.now()
 	}
+	// Everything that does not depend on the database is encoded here, on
+	// the caller's goroutine, not on the one writer every webhook waits for.
+	p, err := encodeInbound(in, t)
+	if err != nil {
+		return hotline.Receipt{}, err
+	}
 	var r hotline.Receipt
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err = db.write(ctx, func(tx *writeTx) error {
 		var err error
-		r, err = recordInbound(tx, db.now(), at, in, t, ack)
+		r, err = recordInbound(tx, db.now(), at, in, t, &p, ack)
 		return err
 	})
+	if errors.Is(err, errDuplicate) {
+		// Another delivery of the same message committed first, typically
+		// in the same batch; it is committed now, so the read pool sees it.
+		r, err = findDuplicate(ctx, db.rdb, in.Channel, in.ExternalID)
+		if err != nil {
+			return hotline.Receipt{}, fmt.Errorf("store: duplicate message: %w", err)
+		}
+		return r, nil
+	}
 	if err != nil {
 		return hotline.Receipt{}, err
 	}
 	return r, nil
 }
 
+// errDuplicate is a unit's answer when its message's (channel, external id)
+// is already stored; its savepoint is rolled back, so nothing changed.
+var errDuplicate = errors.New("store: message already stored")
+
 // queryRower is what *sql.DB and *sql.Tx share for single-row lookups.
 type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func findDuplicate(ctx context.Context, q queryRower, ch hotline.Channel, externalID string) (hotline.Receipt, error) {
-	r := hotline.Receipt{Duplicate: true}
-	err := q.QueryRowContext(ctx, `
+// Statements run for every message write a parameter as +? where SQLite
+// would otherwise look at its bound value while planning (an equality it
+// uses as a filter, or a partial index): such a statement is marked to be
+// re-prepared whenever its bindings change, and the driver clears the
+// bindings before every run, so it was parsed and planned again each time.
+// The unary plus changes nothing else; TestHotStatementsUseIndexes checks
+// the plans.
+
+// findDuplicateSQL looks a message up by its idempotency key.
+const findDuplicateSQL = `
 		SELECT m.id, c.id, c.ref, c.lang
 		FROM messages m JOIN cases c ON c.id = m.case_id
-		WHERE m.channel = ? AND m.external_id = ? AND m.external_id <> ''`,
+		WHERE m.channel = +? AND m.external_id = +? AND m.external_id <> ''`
+
+func findDuplicate(ctx context.Context, q queryRower, ch hotline.Channel, externalID string) (hotline.Receipt, error) {
+	r := hotline.Receipt{Duplicate: true}
+	err := q.QueryRowContext(ctx, findDuplicateSQL,
 		string(ch), externalID).Scan(&r.MessageID, &r.CaseID, &r.CaseRef, &r.Lang)
 	return r, err
+}
+
+// encodedInbound holds the JSON columns of an inbound message and of the
+// case it would open.
+type encodedInbound struct {
+	media, meta, triage string
+	// fresh is the triage of a case this message opens, and reasons and
+	// entities its JSON columns.
+	fresh             hotline.Triage
+	reasons, entities string
+}
+
+func encodeInbound(in hotline.Inbound, t hotline.Triage) (encodedInbound, error) {
+	var p encodedInbound
+	var err error
+	if p.media, err = jsonText(in.Media); err != nil {
+		return p, err
+	}
+	p.meta = "{}"
+	if len(in.Meta) > 0 {
+		b, err := json.Marshal(in.Meta)
+		if err != nil {
+			return p, err
+		}
+		p.meta = string(b)
+	}
+	b, err := json.Marshal(t)
+	if err != nil {
+		return p, err
+	}
+	p.triage = string(b)
+	p.fresh = hotline.Triage{}.Merge(t, false)
+	if p.reasons, err = jsonText(p.fresh.Reasons); err != nil {
+		return p, err
+	}
+	if p.entities, err = jsonText(p.fresh.Entities); err != nil {
+		return p, err
+	}
+	return p, nil
 }
 
 // caseTriage is the part of a case row that triage merges into.
@@ -74,20 +145,32 @@ type caseTriage struct {
 	overridden bool
 	lastIn     int64
 	triage     hotline.Triage
+	// reasons and entities as stored; decoded only when the message brings
+	// something to merge into them.
+	reasons, entities string
 }
 
-func recordInbound(tx *sql.Tx, now, at time.Time, in hotline.Inbound, t hotline.Triage, ack hotline.AckFunc) (hotline.Receipt, error) {
-	ctx := context.Background()
-	if in.ExternalID != "" {
-		r, err := findDuplicate(ctx, tx, in.Channel, in.ExternalID)
-		if err == nil {
-			return r, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return hotline.Receipt{}, err
-		}
+// Audit details of intake, as structs: encoding them is cheaper than a map
+// and the JSON is the same (fields in key order).
+type (
+	caseCreatedDetail struct {
+		Channel hotline.Channel `json:"channel"`
+		Ref     string          `json:"ref"`
+		Urgency hotline.Urgency `json:"urgency"`
 	}
+	messageReceivedDetail struct {
+		Channel   hotline.Channel `json:"channel"`
+		MessageID int64           `json:"message_id"`
+		Urgency   hotline.Urgency `json:"urgency"`
+	}
+	triageChangedDetail struct {
+		From      hotline.Urgency `json:"from"`
+		MessageID int64           `json:"message_id"`
+		To        hotline.Urgency `json:"to"`
+	}
+)
 
+func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline.Triage, p *encodedInbound, ack hotline.AckFunc) (hotline.Receipt, error) {
 	var safe sql.NullBool
 	if in.SafeToContact != nil {
 		safe = sql.NullBool{Bool: *in.SafeToContact, Valid: true}
@@ -110,90 +193,63 @@ func recordInbound(tx *sql.Tx, now, at time.Time, in hotline.Inbound, t hotline.
 	if err != nil {
 		return hotline.Receipt{}, err
 	}
+	var merged hotline.Triage
 	before := c.triage.Urgency
-	merged := c.triage.Merge(t, c.overridden)
-	lastIn := max(c.lastIn, ms(at))
-	reasons, err := jsonText(merged.Reasons)
-	if err != nil {
-		return hotline.Receipt{}, err
-	}
-	entities, err := jsonText(merged.Entities)
-	if err != nil {
-		return hotline.Receipt{}, err
-	}
-	loc := merged.Location
-	if !found {
-		if c.ref, err = freshRef(tx); err != nil {
+	reasons, entities := p.reasons, p.entities
+	if found {
+		if reasons, entities, err = c.merge(t, &merged); err != nil {
 			return hotline.Receipt{}, err
 		}
-		err = tx.QueryRow(`
-			INSERT INTO cases (ref, status, urgency, lang, reporter, country, province, place, lat, lon,
-				reasons, entities, channel, contact_id, last_inbound_at, created_at, updated_at)
-			VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			RETURNING id`,
-			c.ref, int(merged.Urgency), merged.Lang, string(merged.Reporter), loc.Country, loc.Province, loc.Place,
-			nullFloat(loc.Lat), nullFloat(loc.Lon), reasons, entities, string(in.Channel), contactID,
-			lastIn, ms(now), ms(now)).Scan(&c.id)
-		if err != nil {
-			return hotline.Receipt{}, fmt.Errorf("store: case insert: %w", err)
+	} else {
+		merged = p.fresh
+	}
+	lastIn := max(c.lastIn, ms(at))
+	loc := merged.Location
+	if !found {
+		if c.id, c.ref, err = insertCase(tx, now, lastIn, in.Channel, contactID, merged, reasons, entities); err != nil {
+			return hotline.Receipt{}, err
 		}
 	} else {
 		_, err = tx.Exec(`
 			UPDATE cases SET urgency = ?, lang = ?, reporter = ?, country = ?, province = ?, place = ?,
 				lat = ?, lon = ?, reasons = ?, entities = ?, last_inbound_at = ?, updated_at = ?
 			WHERE id = ?`,
-			int(merged.Urgency), merged.Lang, string(merged.Reporter), loc.Country, loc.Province, loc.Place,
+			int64(merged.Urgency), merged.Lang, string(merged.Reporter), loc.Country, loc.Province, loc.Place,
 			nullFloat(loc.Lat), nullFloat(loc.Lon), reasons, entities, lastIn, ms(now), c.id)
 		if err != nil {
 			return hotline.Receipt{}, fmt.Errorf("store: case update: %w", err)
 		}
 	}
 
-	media, err := jsonText(in.Media)
-	if err != nil {
-		return hotline.Receipt{}, err
-	}
-	meta := "{}"
-	if len(in.Meta) > 0 {
-		b, err := json.Marshal(in.Meta)
-		if err != nil {
-			return hotline.Receipt{}, err
-		}
-		meta = string(b)
-	}
 	var msgID int64
 	err = tx.QueryRow(`
-		INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, media, lat, lon, meta, status, created_at)
-		VALUES (?, ?, 'in', ?, ?, ?, ?, ?, ?, ?, 'received', ?)
+		INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, media, lat, lon, meta, status, triage, created_at)
+		VALUES (?, ?, 'in', ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
 		RETURNING id`,
-		c.id, contactID, string(in.Channel), in.ExternalID, in.Body, media,
-		nullFloat(in.Lat), nullFloat(in.Lon), meta, ms(at)).Scan(&msgID)
+		c.id, contactID, string(in.Channel), in.ExternalID, in.Body, p.media,
+		nullFloat(in.Lat), nullFloat(in.Lon), p.meta, p.triage, ms(at)).Scan(&msgID)
+	if in.ExternalID != "" && isUnique(err) {
+		return hotline.Receipt{}, errDuplicate
+	}
 	if err != nil {
 		return hotline.Receipt{}, fmt.Errorf("store: message insert: %w", err)
 	}
-	result, err := json.Marshal(t)
-	if err != nil {
-		return hotline.Receipt{}, err
-	}
-	if _, err := tx.Exec(`INSERT INTO triage_results (message_id, result) VALUES (?, ?)`, msgID, string(result)); err != nil {
-		return hotline.Receipt{}, fmt.Errorf("store: triage insert: %w", err)
-	}
 
 	if !found {
-		if err := audit(tx, now, "intake", "case.created", c.id, map[string]any{
-			"ref": c.ref, "channel": in.Channel, "urgency": merged.Urgency,
+		if err := audit(tx, now, "intake", "case.created", c.id, caseCreatedDetail{
+			Channel: in.Channel, Ref: c.ref, Urgency: merged.Urgency,
 		}); err != nil {
 			return hotline.Receipt{}, err
 		}
 	}
-	if err := audit(tx, now, "intake", "message.received", c.id, map[string]any{
-		"message_id": msgID, "channel": in.Channel, "urgency": t.Urgency,
+	if err := audit(tx, now, "intake", "message.received", c.id, messageReceivedDetail{
+		Channel: in.Channel, MessageID: msgID, Urgency: t.Urgency,
 	}); err != nil {
 		return hotline.Receipt{}, err
 	}
 	if found && merged.Urgency != before {
-		if err := audit(tx, now, "intake", "case.triage_changed", c.id, map[string]any{
-			"message_id": msgID, "from": before, "to": merged.Urgency,
+		if err := audit(tx, now, "intake", "case.triage_changed", c.id, triageChangedDetail{
+			From: before, MessageID: msgID, To: merged.Urgency,
 		}); err != nil {
 			return hotline.Receipt{}, err
 		}
@@ -214,25 +270,55 @@ func recordInbound(tx *sql.Tx, now, at time.Time, in hotline.Inbound, t hotline.
 	return r, nil
 }
 
-// openCase finds the contact's case that is still being worked on; a person
-// who writes again after their case was closed starts a new one.
-func openCase(tx *sql.Tx, contactID int64) (caseTriage, bool, error) {
-	var (
-		c                 caseTriage
-		reasons, entities string
-		lat, lon          sql.NullFloat64
-		urgency           int
-		reporter          string
-	)
-	err := tx.QueryRow(`
+// merge folds t into the case's triage and returns the JSON of the merged
+// reasons and entities, re-encoded only when t added to them.
+func (c *caseTriage) merge(t hotline.Triage, merged *hotline.Triage) (reasons, entities string, err error) {
+	if len(t.Reasons) > 0 {
+		if err := json.Unmarshal([]byte(c.reasons), &c.triage.Reasons); err != nil {
+			return "", "", fmt.Errorf("store: case %d reasons: %w", c.id, err)
+		}
+	}
+	if len(t.Entities) > 0 {
+		if err := json.Unmarshal([]byte(c.entities), &c.triage.Entities); err != nil {
+			return "", "", fmt.Errorf("store: case %d entities: %w", c.id, err)
+		}
+	}
+	*merged = c.triage.Merge(t, c.overridden)
+	reasons, entities = c.reasons, c.entities
+	if len(merged.Reasons) != len(c.triage.Reasons) {
+		if reasons, err = jsonText(merged.Reasons); err != nil {
+			return "", "", err
+		}
+	}
+	if len(merged.Entities) != len(c.triage.Entities) {
+		if entities, err = jsonText(merged.Entities); err != nil {
+			return "", "", err
+		}
+	}
+	return reasons, entities, nil
+}
+
+// openCaseSQL finds a contact's newest case still being worked on.
+const openCaseSQL = `
 		SELECT id, ref, urgency, urgency_overridden, lang, reporter, country, province, place, lat, lon,
 			reasons, entities, last_inbound_at
 		FROM cases
-		WHERE contact_id = ? AND status NOT IN ('resolved', 'closed')
-		ORDER BY id DESC LIMIT 1`, contactID).Scan(
+		WHERE contact_id = +? AND status NOT IN ('resolved', 'closed')
+		ORDER BY id DESC LIMIT 1`
+
+// openCase finds the contact's case that is still being worked on; a person
+// who writes again after their case was closed starts a new one.
+func openCase(tx *writeTx, contactID int64) (caseTriage, bool, error) {
+	var (
+		c        caseTriage
+		lat, lon sql.NullFloat64
+		urgency  int
+		reporter string
+	)
+	err := tx.QueryRow(openCaseSQL, contactID).Scan(
 		&c.id, &c.ref, &urgency, &c.overridden, &c.triage.Lang, &reporter,
 		&c.triage.Location.Country, &c.triage.Location.Province, &c.triage.Location.Place, &lat, &lon,
-		&reasons, &entities, &c.lastIn)
+		&c.reasons, &c.entities, &c.lastIn)
 	if errors.Is(err, sql.ErrNoRows) {
 		return caseTriage{}, false, nil
 	}
@@ -242,25 +328,21 @@ func openCase(tx *sql.Tx, contactID int64) (caseTriage, bool, error) {
 	c.triage.Urgency = hotline.Urgency(urgency)
 	c.triage.Reporter = hotline.Reporter(reporter)
 	c.triage.Location.Lat, c.triage.Location.Lon = floatPtr(lat), floatPtr(lon)
-	if err := json.Unmarshal([]byte(reasons), &c.triage.Reasons); err != nil {
-		return caseTriage{}, false, fmt.Errorf("store: case %d reasons: %w", c.id, err)
-	}
-	if err := json.Unmarshal([]byte(entities), &c.triage.Entities); err != nil {
-		return caseTriage{}, false, fmt.Errorf("store: case %d entities: %w", c.id, err)
-	}
 	return c, true, nil
 }
+
+// deliveryStatusSQL records a provider's delivery report on our message.
+const deliveryStatusSQL = `
+			UPDATE messages SET status = ?, error_code = ?
+			WHERE channel = +? AND external_id = +? AND external_id <> '' AND direction = 'out'`
 
 // RecordDeliveryStatus implements hotline.IntakeStore.
 func (db *DB) RecordDeliveryStatus(ctx context.Context, ch hotline.Channel, externalID, status, errorCode string) error {
 	if externalID == "" || status == "" {
 		return hotline.Errorf(hotline.EINVALID, "delivery status without message id or status")
 	}
-	return db.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Exec(`
-			UPDATE messages SET status = ?, error_code = ?
-			WHERE channel = ? AND external_id = ? AND external_id <> '' AND direction = 'out'`,
-			status, errorCode, string(ch), externalID)
+	return db.write(ctx, func(tx *writeTx) error {
+		res, err := tx.Exec(deliveryStatusSQL, status, errorCode, string(ch), externalID)
 		if err != nil {
 			return err
 		}
@@ -279,7 +361,7 @@ func (db *DB) SetDoNotContact(ctx context.Context, ch hotline.Channel, address s
 		return hotline.Errorf(hotline.EINVALID, "do-not-contact without channel or address")
 	}
 	now := db.now()
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *writeTx) error {
 		var id int64
 		err := tx.QueryRow(`
 			INSERT INTO contacts (channel, address, do_not_contact, created_at) VALUES (?, ?, ?, ?)

@@ -103,7 +103,7 @@ func TestSecondMessageJoinsCaseAndMergesTriage(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM audit_events WHERE action = 'case.triage_changed'`); n != 1 {
 		t.Errorf("%d triage_changed events, want 1 (medium → critical)", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM triage_results`); n != 3 {
+	if n := count(t, db, `SELECT count(*) FROM messages WHERE triage IS NOT NULL`); n != 3 {
 		t.Errorf("%d triage results", n)
 	}
 	// Same number on another channel is another contact and another case.
@@ -116,7 +116,7 @@ func TestSecondMessageJoinsCaseAndMergesTriage(t *testing.T) {
 func TestOverriddenUrgencyIsKept(t *testing.T) {
 	db, _ := openTest(t, DefaultOptions())
 	r := record(t, db, inbound(hotline.SMS, "+85510000123", "SM1", "x"), hotline.Triage{Urgency: hotline.Low})
-	if _, err := db.wdb.Exec(`UPDATE cases SET urgency = 2, urgency_overridden = 1 WHERE id = ?`, r.CaseID); err != nil {
+	if _, err := writeExec(db, `UPDATE cases SET urgency = 2, urgency_overridden = 1 WHERE id = ?`, r.CaseID); err != nil {
 		t.Fatal(err)
 	}
 	record(t, db, inbound(hotline.SMS, "+85510000123", "SM2", "x"), hotline.Triage{Urgency: hotline.Critical})
@@ -129,7 +129,7 @@ func TestOverriddenUrgencyIsKept(t *testing.T) {
 func TestClosedCaseStartsNewCase(t *testing.T) {
 	db, _ := openTest(t, DefaultOptions())
 	r1 := record(t, db, inbound(hotline.Telegram, "700000123", "u1", "x"), hotline.Triage{Lang: "ko"})
-	if _, err := db.wdb.Exec(`UPDATE cases SET status = 'resolved' WHERE id = ?`, r1.CaseID); err != nil {
+	if _, err := writeExec(db, `UPDATE cases SET status = 'resolved' WHERE id = ?`, r1.CaseID); err != nil {
 		t.Fatal(err)
 	}
 	r2 := record(t, db, inbound(hotline.Telegram, "700000123", "u2", "x"), hotline.Triage{Lang: "en"})
@@ -238,7 +238,7 @@ func TestRecordDeliveryStatus(t *testing.T) {
 	db, _ := openTest(t, DefaultOptions())
 	ctx := context.Background()
 	r := record(t, db, inbound(hotline.SMS, "+85510000123", "SM1", "x"), hotline.Triage{})
-	if _, err := db.wdb.Exec(`INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
+	if _, err := writeExec(db, `INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
 		SELECT case_id, contact_id, 'out', 'sms', 'SMout1', 'reply', 'sent', 0 FROM messages WHERE id = ?`, r.MessageID); err != nil {
 		t.Fatal(err)
 	}

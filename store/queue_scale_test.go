@@ -14,13 +14,13 @@ import (
 // language.
 func seedBulk(t testing.TB, db *DB, n int) {
 	t.Helper()
-	_, err := db.wdb.Exec(`
+	_, err := writeExec(db, `
 		WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
 		INSERT INTO contacts (channel, address, created_at) SELECT 'sms', '+855' || (100000000 + i), 0 FROM seq`, n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.wdb.Exec(`
+	_, err = writeExec(db, `
 		INSERT INTO cases (ref, status, urgency, lang, province, channel, contact_id, last_inbound_at, created_at, updated_at)
 		SELECT 'T' || id,
 			CASE id % 10 WHEN 0 THEN 'closed' WHEN 1 THEN 'resolved' WHEN 2 THEN 'in_progress' ELSE 'new' END,

@@ -2,9 +2,10 @@ package store
 
 import (
 	"crypto/rand"
-	"database/sql"
-	"errors"
 	"fmt"
+	"time"
+
+	"hotline"
 )
 
 // refAlphabet has no 0/O, 1/I/L, B/8, S/5, Z: a reference is read aloud over
@@ -34,22 +35,32 @@ var newRef = func() (string, error) {
 	return string(out), nil
 }
 
-// freshRef finds a reference not yet used. It runs on the writer, so nobody
-// can take the reference between the check and the insert.
-func freshRef(tx *sql.Tx) (string, error) {
+// insertCase creates a case under a fresh reference. The UNIQUE index on
+// ref rejects a reference already taken (only that statement fails) and
+// another is drawn; it runs on the writer, so nobody can take the reference
+// between the draw and the insert.
+func insertCase(tx *writeTx, now time.Time, lastIn int64, ch hotline.Channel, contactID int64,
+	t hotline.Triage, reasons, entities string) (id int64, ref string, err error) {
+	loc := t.Location
 	for range 20 {
-		ref, err := newRef()
+		if ref, err = newRef(); err != nil {
+			return 0, "", err
+		}
+		err = tx.QueryRow(`
+			INSERT INTO cases (ref, status, urgency, lang, reporter, country, province, place, lat, lon,
+				reasons, entities, channel, contact_id, last_inbound_at, created_at, updated_at)
+			VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`,
+			ref, int64(t.Urgency), t.Lang, string(t.Reporter), loc.Country, loc.Province, loc.Place,
+			nullFloat(loc.Lat), nullFloat(loc.Lon), reasons, entities, string(ch), contactID,
+			lastIn, ms(now), ms(now)).Scan(&id)
+		if isUnique(err) {
+			continue
+		}
 		if err != nil {
-			return "", err
+			return 0, "", fmt.Errorf("store: case insert: %w", err)
 		}
-		var one int
-		err = tx.QueryRow(`SELECT 1 FROM cases WHERE ref = ?`, ref).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ref, nil
-		}
-		if err != nil {
-			return "", err
-		}
+		return id, ref, nil
 	}
-	return "", fmt.Errorf("store: no free case reference after 20 tries")
+	return 0, "", fmt.Errorf("store: no free case reference after 20 tries")
 }

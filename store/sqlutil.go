@@ -41,7 +41,7 @@ func floatPtr(n sql.NullFloat64) *float64 {
 
 // audit records an event. detail must never hold a message body or a full
 // phone number: the audit log is read more widely than the cases are.
-func audit(tx *sql.Tx, at time.Time, actor, action string, caseID int64, detail map[string]any) error {
+func audit(tx *writeTx, at time.Time, actor, action string, caseID int64, detail any) error {
 	d, err := json.Marshal(detail)
 	if err != nil {
 		return err

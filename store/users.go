@@ -24,7 +24,7 @@ func (db *DB) CreateUser(ctx context.Context, name, role, passwordHash string) (
 		return hotline.User{}, hotline.Errorf(hotline.EINVALID, "unknown role %q (want admin, agent or responder)", role)
 	}
 	u := hotline.User{Name: name, Role: role, CreatedAt: fromMS(ms(db.now()))}
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *writeTx) error {
 		err := tx.QueryRow(`INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			name, role, passwordHash, ms(u.CreatedAt)).Scan(&u.ID)
 		if isUnique(err) {
@@ -59,7 +59,7 @@ func (db *DB) CreateToken(ctx context.Context, userName string) (string, error) 
 	}
 	token := base64.RawURLEncoding.EncodeToString(b[:])
 	now := db.now()
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *writeTx) error {
 		var uid int64
 		err := tx.QueryRow(`SELECT id FROM users WHERE name = ?`, userName).Scan(&uid)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -11,10 +11,10 @@ import (
 )
 
 // unit is one piece of work for the writer. It runs inside a transaction it
-// shares with other units and must not use a caller's context for its
-// statements: cancelling one would interrupt the shared connection and roll
-// back everyone's work.
-type unit func(tx *sql.Tx) error
+// shares with other units. Its statements take no context on purpose: a
+// caller's cancellation would interrupt the shared connection and roll back
+// everyone's work.
+type unit func(tx *writeTx) error
 
 // job states: a job is taken by the writer or abandoned by its caller, never
 // both, so a caller that gives up knows its unit will not run.
@@ -63,16 +63,41 @@ func (db *DB) write(ctx context.Context, fn unit) error {
 	}
 }
 
-// run is the writer goroutine. It blocks for one job, then takes whatever
-// else is already waiting: while one batch is being fsync'd, the next one
-// fills up by itself, so batches grow exactly when load does.
-func (db *DB) run() {
+// run is the writer goroutine. It owns the write connection below
+// database/sql for as long as the DB is open (see writeTx).
+func (db *DB) run(conn *sql.Conn) {
 	defer close(db.stopped)
+	err := conn.Raw(func(dc any) error {
+		sc, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return fmt.Errorf("store: write connection is a %T, not SQLite", dc)
+		}
+		w := newWriteTx(sc)
+		defer w.close()
+		db.loop(w)
+		return nil
+	})
+	if err != nil {
+		// The loop never ran: fail every unit until Close.
+		for j := range db.jobs {
+			if j.state.CompareAndSwap(jobPending, jobTaken) {
+				j.done <- err
+			}
+		}
+	}
+	conn.Close()
+}
+
+// loop blocks for one job, then takes whatever else is already waiting:
+// while one batch is being fsync'd, the next one fills up by itself, so
+// batches grow exactly when load does.
+func (db *DB) loop(w *writeTx) {
 	max := db.opts.MaxBatch
 	if !db.opts.GroupCommit {
 		max = 1
 	}
 	batch := make([]*job, 0, max)
+	errs := make([]error, 0, max)
 	for {
 		j, ok := <-db.jobs
 		if !ok {
@@ -91,15 +116,16 @@ func (db *DB) run() {
 				break fill
 			}
 		}
-		db.commit(batch)
+		db.commit(w, batch, errs)
+		clear(batch) // let answered jobs be collected
 	}
 }
 
 // commit runs a batch in one transaction, each unit inside its own
 // savepoint so that a failing unit is undone alone, and answers every unit
 // only after COMMIT.
-func (db *DB) commit(batch []*job) {
-	taken := batch[:0:0]
+func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
+	taken := batch[:0]
 	for _, j := range batch {
 		if j.state.CompareAndSwap(jobPending, jobTaken) {
 			taken = append(taken, j)
@@ -108,35 +134,38 @@ func (db *DB) commit(batch []*job) {
 	if len(taken) == 0 {
 		return
 	}
-	errs := make([]error, len(taken))
-	tx, err := db.wdb.Begin()
-	if err != nil {
+	errs = errs[:len(taken)]
+	clear(errs)
+	if _, err := w.Exec(`BEGIN IMMEDIATE`); err != nil {
+		w.rollback()
 		answerAll(taken, fmt.Errorf("store: begin: %w", err))
 		return
 	}
 	for i, j := range taken {
-		if _, err := tx.Exec(`SAVEPOINT unit`); err != nil {
+		if _, err := w.Exec(`SAVEPOINT unit`); err != nil {
 			errs[i] = fmt.Errorf("store: savepoint: %w", err)
 			continue
 		}
 		db.jobsRun.Add(1)
-		if err := runUnit(j.fn, tx); err != nil {
+		if err := runUnit(j.fn, w); err != nil {
 			errs[i] = err
-			if _, rerr := tx.Exec(`ROLLBACK TO unit`); rerr != nil {
+			if _, rerr := w.Exec(`ROLLBACK TO unit`); rerr != nil {
 				// The transaction can no longer be trusted to hold only
 				// the good units: fail the whole batch.
-				tx.Rollback()
+				w.rollback()
 				answerAll(taken, fmt.Errorf("store: rollback to savepoint: %w", rerr))
 				return
 			}
 		}
-		if _, err := tx.Exec(`RELEASE unit`); err != nil {
-			tx.Rollback()
+		if _, err := w.Exec(`RELEASE unit`); err != nil {
+			w.rollback()
 			answerAll(taken, fmt.Errorf("store: release savepoint: %w", err))
 			return
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := w.Exec(`COMMIT`); err != nil {
+		// SQLite may leave the transaction open after a failed COMMIT.
+		w.rollback()
 		answerAll(taken, fmt.Errorf("store: commit: %w", err))
 		return
 	}
@@ -144,17 +173,25 @@ func (db *DB) commit(batch []*job) {
 	for i, j := range taken {
 		j.done <- errs[i]
 	}
+	db.committed()
+}
+
+// rollback ends the transaction, if one is still open, after a failure.
+func (w *writeTx) rollback() {
+	if !w.conn.AutoCommit() {
+		w.Exec(`ROLLBACK`)
+	}
 }
 
 // runUnit keeps a panicking unit from taking the writer (and every waiting
 // webhook) down with it.
-func runUnit(fn unit, tx *sql.Tx) (err error) {
+func runUnit(fn unit, w *writeTx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("store: unit panicked: %v", r)
 		}
 	}()
-	return fn(tx)
+	return fn(w)
 }
 
 func answerAll(jobs []*job, err error) {

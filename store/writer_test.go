@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -25,7 +24,7 @@ func TestFailingUnitDoesNotLoseItsBatch(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = db.write(ctx, func(tx *sql.Tx) error {
+			errs[i] = db.write(ctx, func(tx *writeTx) error {
 				_, err := tx.Exec(`INSERT INTO users (name, role, created_at) VALUES (?, 'agent', 0)`, name)
 				return err
 			})
@@ -56,7 +55,7 @@ func TestPanickingUnitFailsAlone(t *testing.T) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		perr = db.write(ctx, func(tx *sql.Tx) error {
+		perr = db.write(ctx, func(tx *writeTx) error {
 			tx.Exec(`INSERT INTO users (name, role, created_at) VALUES ('ghost', 'agent', 0)`)
 			panic("boom")
 		})
@@ -87,7 +86,7 @@ func TestCancelledBeforeTakenNeverRuns(t *testing.T) {
 	done := make(chan error)
 	ran := false
 	go func() {
-		done <- db.write(ctx, func(tx *sql.Tx) error { ran = true; return nil })
+		done <- db.write(ctx, func(tx *writeTx) error { ran = true; return nil })
 	}()
 	waitQueued(t, db, 1)
 	cancel()
@@ -96,7 +95,7 @@ func TestCancelledBeforeTakenNeverRuns(t *testing.T) {
 	}
 	release()
 	// A unit queued after the cancelled one has run once this returns.
-	if err := db.write(context.Background(), func(*sql.Tx) error { return nil }); err != nil {
+	if err := db.write(context.Background(), func(*writeTx) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if ran {
@@ -107,7 +106,7 @@ func TestCancelledBeforeTakenNeverRuns(t *testing.T) {
 func TestCancelledAfterTakenWaitsForCommit(t *testing.T) {
 	db, _ := openTest(t, DefaultOptions())
 	ctx, cancel := context.WithCancel(context.Background())
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *writeTx) error {
 		cancel() // the caller gives up while its unit is inside the batch
 		_, err := tx.Exec(`INSERT INTO users (name, role, created_at) VALUES ('late', 'agent', 0)`)
 		return err
