@@ -29,11 +29,15 @@ const (
 	flagChild                  // a child is involved: with a held signal it is critical
 	flagNoNeg                  // negation and past cues do not apply
 	flagSpam                   // advertising or phishing: the writer is nobody
+	flagMove                   // people being taken somewhere: with a soon or now word it is critical
+	flagSoon                   // a near-future time ("tomorrow", "ស្អែក", "내일"): pairs with move
+	flagGone                   // "did not come back": with a sign of being taken or held it is critical
 )
 
 var flagNames = map[string]int{
 	"held": flagHeld, "escape": flagEscape, "resolved": flagResolved, "resolvable": flagResolvable,
 	"plea": flagPlea, "now": flagNow, "child": flagChild, "noneg": flagNoNeg, "spam": flagSpam,
+	"move": flagMove, "soon": flagSoon, "gone": flagGone,
 }
 
 // signalEntry is one line of lexicon.tsv.

@@ -2,6 +2,7 @@ package triage
 
 import (
 	"fmt"
+	"hotline"
 	"sort"
 	"unicode"
 	"unicode/utf8"
@@ -32,6 +33,14 @@ type pattern struct {
 	// wordLeft/wordRight: the pattern begins/ends with a Latin letter or
 	// digit, so it must not touch another one there ("ill" in "will").
 	wordLeft, wordRight bool
+	// soft: a time or movement modifier ("tomorrow", "다른 회사") that
+	// neither hides nor is hidden by the signals it overlaps, so adding one
+	// never silences a word that has a level of its own.
+	soft bool
+	// khmerLeft/khmerRight: the pattern begins/ends with a Khmer consonant,
+	// which must not be a subscript in the text (after a coeng) nor be
+	// followed by a vowel sign or coeng that binds it to the next syllable.
+	khmerLeft, khmerRight bool
 }
 
 // engine is the loaded data and the one automaton over all of it. It is
@@ -82,7 +91,8 @@ func newEngine() (*engine, error) {
 			index[s] = i
 			first, _ := utf8.DecodeRuneInString(s)
 			last, _ := utf8.DecodeLastRuneInString(s)
-			e.patterns = append(e.patterns, pattern{text: s, wordLeft: isLatinWordRune(first), wordRight: isLatinWordRune(last)})
+			e.patterns = append(e.patterns, pattern{text: s, wordLeft: isLatinWordRune(first), wordRight: isLatinWordRune(last),
+				khmerLeft: isKhmerConsonant(first), khmerRight: isKhmerConsonant(last)})
 		}
 		e.patterns[i].refs = append(e.patterns[i].refs, r)
 		return nil
@@ -113,6 +123,21 @@ func newEngine() (*engine, error) {
 		if err := add(w.pattern, w.lang, ref{table: tLang, idx: int32(i)}); err != nil {
 			return nil, fmt.Errorf("langwords.tsv:%d: %w", w.line, err)
 		}
+	}
+	for i := range e.patterns {
+		p := &e.patterns[i]
+		soft := false
+		for _, r := range p.refs {
+			if r.table != tSignal {
+				continue
+			}
+			se := &e.signals[r.idx]
+			soft = se.level == hotline.UrgencyUnknown && se.flags&(flagMove|flagSoon) != 0 && se.flags&(flagPlea|flagNow|flagChild) == 0
+			if !soft {
+				break
+			}
+		}
+		p.soft = soft
 	}
 	strs := make([]string, len(e.patterns))
 	for i, p := range e.patterns {
@@ -160,6 +185,9 @@ func (e *engine) scan(t *text, hits []hit) []hit {
 					continue
 				}
 			}
+			if p.khmerLeft && s >= 3 && isCoengAt(t.plain, s-3) || p.khmerRight && en < np && isKhmerMark(t.plain[en:]) {
+				continue // the match would split a Khmer syllable ("ទះ" in "ផ្ទះ")
+			}
 			h.start, h.end, h.view = int32(s), int32(en), viewPlain
 		} else {
 			fs, fe := s-np-1, en-np-1
@@ -204,6 +232,10 @@ func (e *engine) scan(t *text, hits []hit) []hit {
 		if i == 0 || h.table != hits[i-1].table || h.view != hits[i-1].view {
 			end = 0
 		}
+		if h.table == tSignal && e.patterns[h.pat].soft {
+			out = append(out, h)
+			continue
+		}
 		if h.table != tLang && h.start < end {
 			continue
 		}
@@ -223,4 +255,18 @@ func (e *engine) refOf(h hit) int32 {
 		}
 	}
 	return -1
+}
+
+func isKhmerConsonant(r rune) bool { return r >= 0x1780 && r <= 0x17a2 }
+
+// isCoengAt reports whether b[i:] starts with U+17D2 KHMER SIGN COENG.
+func isCoengAt(b []byte, i int) bool {
+	return i >= 0 && i+2 < len(b) && b[i] == 0xe1 && b[i+1] == 0x9f && b[i+2] == 0x92
+}
+
+// isKhmerMark reports whether b starts with a Khmer dependent vowel or
+// sign (U+17B6..U+17D3), which belongs to the consonant before it.
+func isKhmerMark(b []byte) bool {
+	r, _ := utf8.DecodeRune(b)
+	return r >= 0x17b6 && r <= 0x17d3
 }

@@ -1,6 +1,8 @@
 package triage
 
 import (
+	"bytes"
+
 	"hotline"
 )
 
@@ -198,6 +200,22 @@ func level(t *text, sigs []sigHit, minor string, reasons []hotline.Reason) (hotl
 		}
 		reasons = append(reasons, hotline.Reason{Signal: "help_now", Match: m, Urgency: hotline.Critical, Note: "a plea for help with an immediacy word"})
 	}
+	if lv < hotline.Critical && !resolved {
+		if mv, when := movedSoon(t, sigs); mv != nil {
+			lv = hotline.Critical
+			m := t.span(mv.h)
+			if mv != when {
+				m += " … " + t.span(when.h)
+			}
+			reasons = append(reasons, hotline.Reason{Signal: "moved_now", Match: m, Urgency: hotline.Critical, Note: "people being taken somewhere, with a word for now or soon"})
+		}
+	}
+	if lv < hotline.Critical && !resolved {
+		if g, by := takenNotBack(sigs); g != nil {
+			lv = hotline.Critical
+			reasons = append(reasons, hotline.Reason{Signal: "taken_not_back", Match: t.span(by.h) + " … " + t.span(g.h), Urgency: hotline.Critical, Note: "taken away and not come back"})
+		}
+	}
 	if held != nil && (child != nil || minor != "") {
 		m := minor
 		if child != nil {
@@ -207,6 +225,72 @@ func level(t *text, sigs []sigHit, minor string, reasons []hotline.Reason) (hotl
 		reasons = append(reasons, hotline.Reason{Signal: "child", Match: m + " … " + t.span(held.h), Urgency: hotline.Critical, Note: "a child among those held"})
 	}
 	return lv, reasons
+}
+
+// movedSoon finds a sign of people being taken somewhere ("loading us into
+// a van", "ដឹកទៅ", "차에 태워") near a word for now or soon: LABELS.md
+// counts being moved right now, or about to be, as critical. An escape in
+// the message means the move is the person's own, so it does not count.
+func movedSoon(t *text, sigs []sigHit) (mv, when *sigHit) {
+	for i := range sigs {
+		if sigs[i].status == stActive && sigs[i].e.flags&flagEscape != 0 {
+			return nil, nil
+		}
+	}
+	for i := range sigs {
+		a := &sigs[i]
+		if a.status != stActive || a.e.flags&flagMove == 0 {
+			continue
+		}
+		for j := range sigs {
+			b := &sigs[j]
+			if b.status != stActive || b.e.flags&(flagSoon|flagNow) == 0 {
+				continue
+			}
+			if absDist(a, b) <= 110 && sameSentence(t, a, b) && (mv == nil || absDist(a, b) < absDist(mv, when)) {
+				mv, when = a, b
+			}
+		}
+	}
+	return mv, when
+}
+
+// takenNotBack finds "did not come back" together with a sign of being
+// taken or held: someone led away inside a compound who has not returned is
+// in danger now, while the same words alone are a relative out of contact.
+func takenNotBack(sigs []sigHit) (gone, by *sigHit) {
+	for i := range sigs {
+		if sigs[i].status == stActive && sigs[i].e.flags&flagGone != 0 {
+			gone = &sigs[i]
+			break
+		}
+	}
+	if gone == nil {
+		return nil, nil
+	}
+	for i := range sigs {
+		b := &sigs[i]
+		if b.status == stActive && b.e.flags&(flagMove|flagHeld) != 0 && b.e.flags&flagEscape == 0 {
+			return gone, b
+		}
+	}
+	return nil, nil
+}
+
+// sameSentence reports whether no full stop or line break stands between
+// two hits: "moved yesterday in a van. locked in now" is two events.
+func sameSentence(t *text, a, b *sigHit) bool {
+	lo, hi := a.h.end, b.h.start
+	if b.h.end <= a.h.start {
+		lo, hi = b.h.end, a.h.start
+	}
+	for _, c := range t.plain[max(lo, 0):max(hi, lo)] {
+		switch c {
+		case '.', '!', '?', '\n':
+			return false
+		}
+	}
+	return !bytes.Contains(t.plain[max(lo, 0):max(hi, lo)], []byte("។"))
 }
 
 func absDist(a, b *sigHit) int32 {
