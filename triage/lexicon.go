@@ -32,12 +32,13 @@ const (
 	flagMove                   // people being taken somewhere: with a soon or now word it is critical
 	flagSoon                   // a near-future time ("tomorrow", "ស្អែក", "내일"): pairs with move
 	flagGone                   // "did not come back": with a sign of being taken or held it is critical
+	flagWork                   // working, or inside a company or compound: with a child it is critical
 )
 
 var flagNames = map[string]int{
 	"held": flagHeld, "escape": flagEscape, "resolved": flagResolved, "resolvable": flagResolvable,
 	"plea": flagPlea, "now": flagNow, "child": flagChild, "noneg": flagNoNeg, "spam": flagSpam,
-	"move": flagMove, "soon": flagSoon, "gone": flagGone,
+	"move": flagMove, "soon": flagSoon, "gone": flagGone, "work": flagWork,
 }
 
 // signalEntry is one line of lexicon.tsv.

@@ -132,7 +132,7 @@ func newEngine() (*engine, error) {
 				continue
 			}
 			se := &e.signals[r.idx]
-			soft = se.level == hotline.UrgencyUnknown && se.flags&(flagMove|flagSoon) != 0 && se.flags&(flagPlea|flagNow|flagChild) == 0
+			soft = se.level == hotline.UrgencyUnknown && se.flags&(flagMove|flagSoon|flagWork) != 0 && se.flags&(flagPlea|flagNow|flagChild) == 0
 			if !soft {
 				break
 			}

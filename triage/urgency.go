@@ -140,7 +140,8 @@ func level(t *text, sigs []sigHit, minor string, reasons []hotline.Reason) (hotl
 		if f&flagChild != 0 {
 			child = sg
 		}
-		if (f&flagHeld != 0 || sg.e.level >= hotline.High) && f&flagChild == 0 {
+		// A child made to work or kept inside a compound is a child held.
+		if (f&(flagHeld|flagWork) != 0 || sg.e.level >= hotline.High) && f&flagChild == 0 && f&flagEscape == 0 {
 			held = sg
 		}
 	}
