@@ -99,19 +99,32 @@ func TestAccuracy(t *testing.T) {
 	check("reporter", s.reporter >= 0.80)
 }
 
-// TestHoldout measures the engine on testdata/holdout.jsonl, labelled to
-// LABELS.md by someone who had not seen the engine or its lexicons. The
-// engine was tuned on the dev set, so this is the honest estimate of how it
-// does on messages it has never seen; the floors are what staff must be able
-// to rely on, not the dev set's bars. Never tune the lexicons to this file's
-// sentences: add new held-out messages instead when it has been learned.
+// TestHoldout measures the engine on sets labelled to LABELS.md by people
+// who had not seen the engine or its lexicons (testdata/README.md tells
+// their story). The dev set flatters an engine tuned on it; these give the
+// honest estimate for messages it has never seen. The floors guard against
+// regressions on what staff rely on most: finding the critical cases.
 func TestHoldout(t *testing.T) {
-	s := measure(t, "held-out set", loadLabelled(t, filepath.Join("testdata", "holdout.jsonl")))
-	if s.critRecall < 0.80 {
-		t.Errorf("critical recall %.3f on unseen messages, floor 0.80", s.critRecall)
-	}
-	if s.under > 0.15 {
-		t.Errorf("under-triage %.3f on unseen messages, ceiling 0.15", s.under)
+	for _, set := range []struct {
+		file               string
+		minCritRecall      float64
+		maxUnderTriageRate float64
+	}{
+		// Set 1 has since been studied while tuning: it is a second dev set.
+		{"holdout.jsonl", 0.95, 0.05},
+		// Sets 2 and 3 were never opened by anyone changing the engine.
+		{"holdout2.jsonl", 0.85, 0.12},
+		{"holdout3.jsonl", 0.90, 0.08},
+	} {
+		t.Run(set.file, func(t *testing.T) {
+			s := measure(t, set.file, loadLabelled(t, filepath.Join("testdata", set.file)))
+			if s.critRecall < set.minCritRecall {
+				t.Errorf("critical recall %.3f, floor %.2f", s.critRecall, set.minCritRecall)
+			}
+			if s.under > set.maxUnderTriageRate {
+				t.Errorf("under-triage %.3f, ceiling %.2f", s.under, set.maxUnderTriageRate)
+			}
+		})
 	}
 }
 
