@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"database/sql"
 	"fmt"
 	"net/url"
+	"strconv"
 	"sync/atomic"
 	"time"
 )
@@ -18,10 +20,18 @@ const (
 	// commits, so that a burst does not wait for the tick.
 	checkpointCommits = 512
 	// defaultRestartFrames is the WAL length (frames of one page) past which
-	// a passive checkpoint is followed by a RESTART one: normally the writer
-	// starts again at the top of a fully checkpointed WAL by itself, but a
-	// reader that always holds an old snapshot can prevent that.
-	defaultRestartFrames = 16384
+	// a passive checkpoint is followed by a RESTART one. An idle writer
+	// starts again at the top of a fully checkpointed WAL by itself, but
+	// under load some reader always holds a snapshot in the WAL and the
+	// file would grow without end; RESTART waits for those readers (new
+	// ones read the database file) and makes the writer start over.
+	defaultRestartFrames = 8192
+	// maxRestartWait bounds how long a RESTART checkpoint waits for
+	// readers to leave the WAL while the writer is paused for it (at most a
+	// tenth of the interval). SQLite's busy handler looks again after 1, 3,
+	// 8 and 18 ms, so the usual pause is 1-3 ms; the bound is for a reader
+	// that the Go scheduler left holding its snapshot.
+	maxRestartWait = 20 * time.Millisecond
 	// walSizeLimit caps the WAL file kept on disk after it restarts. It is
 	// not truncated to zero: rewriting allocated blocks is cheaper for the
 	// file system than growing the file again at every commit.
@@ -34,28 +44,27 @@ type checkpointer struct {
 	db            *sql.DB
 	every         time.Duration
 	restartFrames int
+	retry         *time.Timer // a failed RESTART is tried again soon, once
+	retrying      bool
 	kick          chan struct{}
-	stop          chan struct{}
-	stopped       chan struct{}
-	runs          atomic.Uint64 // checkpoints attempted
-	restarts      atomic.Uint64 // RESTART checkpoints attempted
-	lastErr       atomic.Pointer[error]
+	// pause hands the writer a channel to wait on until a RESTART is done;
+	// see loop.
+	pause     chan chan struct{}
+	stop      chan struct{}
+	stopped   chan struct{}
+	runs      atomic.Uint64 // checkpoints attempted
+	restarts  atomic.Uint64 // RESTART checkpoints attempted
+	restarted atomic.Uint64 // RESTART checkpoints that got every reader off the WAL
+	lastErr   atomic.Pointer[error]
 }
 
-func openCheckpointer(path string, every time.Duration, restartFrames int) (*checkpointer, error) {
-	if every <= 0 {
-		every = defaultCheckpointEvery
-	}
-	if restartFrames <= 0 {
-		restartFrames = defaultRestartFrames
-	}
+func openCheckpointer(path string, opts Options) (*checkpointer, error) {
+	every := cmp.Or(opts.checkpointEvery, defaultCheckpointEvery)
+	wait := cmp.Or(opts.restartWait, min(maxRestartWait, every/10))
 	cdb, err := sql.Open("sqlite3", dsn(path, url.Values{
 		"_synchronous": {"FULL"},
-		// No busy handler: a RESTART checkpoint would wait for readers
-		// while holding the write lock, and a reader that stays long (or
-		// one after the other) would starve the writer. It gives up at
-		// once and tries again at the next tick instead.
-		"_busy_timeout": {"0"},
+		// Only RESTART uses the busy handler (PASSIVE never waits).
+		"_busy_timeout": {strconv.FormatInt(wait.Milliseconds(), 10)},
 	}))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s for checkpoints: %w", path, err)
@@ -71,8 +80,10 @@ func openCheckpointer(path string, every time.Duration, restartFrames int) (*che
 	c := &checkpointer{
 		db:            cdb,
 		every:         every,
-		restartFrames: restartFrames,
+		restartFrames: cmp.Or(opts.restartFrames, defaultRestartFrames),
+		retry:         time.NewTimer(time.Hour),
 		kick:          make(chan struct{}, 1),
+		pause:         make(chan chan struct{}),
 		stop:          make(chan struct{}),
 		stopped:       make(chan struct{}),
 	}
@@ -92,12 +103,14 @@ func (c *checkpointer) run() {
 	defer close(c.stopped)
 	t := time.NewTicker(c.every)
 	defer t.Stop()
+	c.retry.Stop()
 	for {
 		select {
 		case <-c.stop:
 			return
 		case <-t.C:
 		case <-c.kick:
+		case <-c.retry.C:
 		}
 		c.checkpoint()
 	}
@@ -108,13 +121,44 @@ func (c *checkpointer) run() {
 // past restartFrames anyway.
 func (c *checkpointer) checkpoint() {
 	c.runs.Add(1)
-	var busy, log, done int
-	err := c.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &done)
-	if err == nil && log >= c.restartFrames {
-		c.restarts.Add(1)
-		// SQLITE_BUSY here (busy=1) only means "try again next time".
-		err = c.db.QueryRow(`PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &log, &done)
+	var busy, log, copied int
+	err := c.db.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &copied)
+	if err != nil || log < c.restartFrames {
+		c.retrying = false
+		c.fail(err)
+		return
 	}
+	c.restarts.Add(1)
+	// RESTART needs the write lock, and a busy writer takes it again the
+	// moment it lets go: without a pause it would almost never get it. The
+	// writer waits between two batches (a few ms: the PASSIVE run above
+	// left little to copy) instead of every webhook waiting behind a WAL
+	// that grows without end.
+	done := make(chan struct{})
+	select {
+	case c.pause <- done:
+	case <-c.stop:
+		return
+	}
+	err = c.db.QueryRow(`PRAGMA wal_checkpoint(RESTART)`).Scan(&busy, &log, &copied)
+	close(done)
+	switch {
+	case err != nil:
+		c.fail(err)
+	case busy == 0:
+		c.restarted.Add(1)
+		c.retrying = false
+	case !c.retrying:
+		// A reader stayed longer than the wait: try again soon, once,
+		// then at the usual pace.
+		c.retrying = true
+		c.retry.Reset(c.every / 5)
+	default:
+		c.retrying = false
+	}
+}
+
+func (c *checkpointer) fail(err error) {
 	if err != nil {
 		c.lastErr.Store(&err)
 	}

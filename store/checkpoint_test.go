@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -166,5 +167,72 @@ func TestCheckpointerRestartsALongWAL(t *testing.T) {
 	}
 	if errp := db.ckpt.lastErr.Load(); errp != nil {
 		t.Errorf("checkpoint error: %v", *errp)
+	}
+}
+
+// Under load some reader is always inside the WAL and the writer never
+// starts it over by itself; the checkpointer's RESTART must, or the file
+// grows without end.
+func TestWALBoundedUnderConstantReads(t *testing.T) {
+	const limit = 1 << 20
+	db, path := openTest(t, Options{GroupCommit: true, MaxBatch: 256,
+		checkpointEvery: 50 * time.Millisecond, restartFrames: 300, walSizeLimit: limit,
+		// As long as in production: this test's readers and writers on two
+		// cores leave a reader waiting for the CPU for as long as that.
+		restartWait: maxRestartWait})
+	writeMessages(t, db, "SMseed", 20)
+	stop := make(chan struct{})
+	var load sync.WaitGroup
+	for range 4 {
+		load.Add(1)
+		go func() {
+			defer load.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := findDuplicate(context.Background(), db.rdb, hotline.SMS, fmt.Sprintf("SMseed%d", i%20)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	var written atomic.Int64
+	for w := range 16 {
+		load.Add(1)
+		go func() {
+			defer load.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				in := inbound(hotline.SMS, fmt.Sprintf("+85510%03d%04d", w, i%500), fmt.Sprintf("SMbusy%d-%d", w, i), "x")
+				if _, err := db.RecordInbound(context.Background(), in, hotline.Triage{}, nil); err != nil {
+					t.Error(err)
+					return
+				}
+				written.Add(1)
+			}
+		}()
+	}
+	var largest int64
+	for range 150 {
+		time.Sleep(10 * time.Millisecond)
+		largest = max(largest, walSize(t, path))
+	}
+	close(stop)
+	load.Wait()
+	t.Logf("%d messages, %d RESTART attempts, %d got through, largest WAL %d bytes",
+		written.Load(), db.ckpt.restarts.Load(), db.ckpt.restarted.Load(), largest)
+	if db.ckpt.restarted.Load() == 0 {
+		t.Error("no RESTART checkpoint got through under constant reads and writes")
+	}
+	if largest > 12*limit {
+		t.Errorf("WAL reached %d bytes, want it near its limit of %d", largest, limit)
 	}
 }

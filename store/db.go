@@ -46,6 +46,7 @@ type Options struct {
 	checkpointEvery   time.Duration
 	checkpointCommits uint64
 	restartFrames     int
+	restartWait       time.Duration
 	walSizeLimit      int64
 }
 
@@ -162,7 +163,7 @@ func Open(path string, opts Options) (*DB, error) {
 		rdb.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
-	ckpt, err := openCheckpointer(path, opts.checkpointEvery, opts.restartFrames)
+	ckpt, err := openCheckpointer(path, opts)
 	if err != nil {
 		wconn.Close()
 		wdb.Close()

@@ -99,7 +99,15 @@ func (db *DB) loop(w *writeTx) {
 	batch := make([]*job, 0, max)
 	errs := make([]error, 0, max)
 	for {
-		j, ok := <-db.jobs
+		var j *job
+		var ok bool
+		select {
+		case j, ok = <-db.jobs:
+		case done := <-db.ckpt.pause:
+			// Between two transactions: the checkpointer restarts the WAL.
+			<-done
+			continue
+		}
 		if !ok {
 			return
 		}
