@@ -10,9 +10,9 @@ import (
 
 const localUser = "user"
 
-// requireToken authenticates API calls by bearer token. Responders see only
-// what is handed to them, which the case API does not model yet, so they are
-// refused here rather than shown every case.
+// requireToken authenticates API calls by bearer token. Responders get
+// through only when the store can say what is handed to their organisation;
+// the case handlers then show them nothing else.
 func (s *Server) requireToken(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
 	token, ok := strings.CutPrefix(h, "Bearer ")
@@ -28,8 +28,20 @@ func (s *Server) requireToken(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	if u.Role != hotline.RoleAdmin && u.Role != hotline.RoleAgent {
-		return c.Status(fiber.StatusForbidden).JSON(fiber.Map{"error": "this API is for embassy staff"})
+	switch u.Role {
+	case hotline.RoleAdmin, hotline.RoleAgent:
+	case hotline.RoleResponder:
+		db, ok := s.deps.Cases.(responderStore)
+		if !ok {
+			return c.Status(fiber.StatusForbidden).JSON(fiber.Map{"error": "this API is for embassy staff"})
+		}
+		st, err := db.StaffByID(c.UserContext(), u.ID)
+		if err != nil {
+			return err
+		}
+		c.Locals(localStaff, st)
+	default:
+		return c.Status(fiber.StatusForbidden).JSON(fiber.Map{"error": "unknown role"})
 	}
 	c.Locals(localUser, u)
 	return c.Next()

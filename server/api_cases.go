@@ -41,6 +41,9 @@ func caseFilterFrom(c *fiber.Ctx) (hotline.CaseFilter, error) {
 
 // handleAPICaseList answers GET /api/v1/cases in queue order.
 func (s *Server) handleAPICaseList(c *fiber.Ctx) error {
+	if st, ok := c.Locals(localStaff).(hotline.Staff); ok {
+		return s.responderCaseList(c, s.deps.Cases.(responderStore), st)
+	}
 	f, err := caseFilterFrom(c)
 	if err != nil {
 		return err
@@ -61,6 +64,9 @@ func (s *Server) handleAPICaseGet(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id < 1 {
 		return hotline.Errorf(hotline.ENOTFOUND, "no such case")
+	}
+	if st, ok := c.Locals(localStaff).(hotline.Staff); ok {
+		return s.responderCaseGet(c, s.deps.Cases.(responderStore), st, id)
 	}
 	cs, err := s.deps.Cases.GetCase(c.UserContext(), id)
 	if err != nil {

@@ -14,14 +14,16 @@ func TestCaseAPIAccess(t *testing.T) {
 	h.post("/webhooks/twilio/messages", sms("SM00000000000000000000000000000a01", "+85510000601", "hello, is this the hotline?"), hAuthToken)
 	id := h.allCases()[0].ID
 	admin, agent, responder := h.token("ada", hotline.RoleAdmin), h.token("agnes", hotline.RoleAgent), h.token("rui", hotline.RoleResponder)
-	for _, path := range []string{"/api/v1/cases", fmt.Sprintf("/api/v1/cases/%d", id)} {
+	// A responder of no organisation has nothing handed to them: an empty
+	// list, and 403 on every case.
+	for i, path := range []string{"/api/v1/cases", fmt.Sprintf("/api/v1/cases/%d", id)} {
 		for _, tc := range []struct {
 			who   string
 			token string
 			want  int
 		}{
 			{"anonymous", "", 401}, {"bad token", "not-a-token", 401},
-			{"responder", responder, 403}, {"agent", agent, 200}, {"admin", admin, 200},
+			{"responder", responder, []int{200, 403}[i]}, {"agent", agent, 200}, {"admin", admin, 200},
 		} {
 			resp, _ := h.get(path, tc.token)
 			if resp.StatusCode != tc.want {

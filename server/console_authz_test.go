@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"hotline"
@@ -81,18 +82,33 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Errorf("note without CSRF token: %d, want 403", code)
 	}
 
-	// The JSON API with bearer tokens: staff read everything; responders
-	// are refused (they have no API tokens with case scope yet).
-	resp := h.token("kosal-api", hotline.RoleResponder)
-	for _, path := range []string{"/api/v1/cases", fmt.Sprintf("/api/v1/cases/%d", handed.ID)} {
-		for who, want := range map[string]int{"anonymous": unauth, "admin": ok, "agent": ok, "responder": forb} {
-			tok := tokens[who]
-			if who == "responder" {
-				tok = resp
+	// The JSON API with bearer tokens: staff read everything; a responder
+	// reads the list (only their organisation's cases) and the cases handed
+	// to their organisation; any other case is 403, as on the console.
+	tokens["responder-right"] = h.token("kosal-api", hotline.RoleResponder)
+	tokens["responder-wrong"] = h.token("vanna-api", hotline.RoleResponder)
+	for name, org := range map[string]string{"kosal-api": "Police Unit", "vanna-api": "Other Unit"} {
+		if err := h.db.SetUserOrganisation(t.Context(), name, org); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apiRoutes := []route{
+		{"GET", "/api/v1/cases", nil, [5]int{unauth, ok, ok, ok, ok}},
+		{"GET", fmt.Sprintf("/api/v1/cases/%d", handed.ID), nil, [5]int{unauth, ok, ok, ok, forb}},
+		{"GET", "/api/v1/cases/999999", nil, [5]int{unauth, 404, 404, forb, forb}},
+	}
+	for _, r := range apiRoutes {
+		for i, who := range callers {
+			if res, _ := h.get(r.path, tokens[who]); res.StatusCode != r.want[i] {
+				t.Errorf("GET %s as %s: %d, want %d", r.path, who, res.StatusCode, r.want[i])
 			}
-			if r, _ := h.get(path, tok); r.StatusCode != want {
-				t.Errorf("GET %s as %s: %d, want %d", path, who, r.StatusCode, want)
-			}
+		}
+	}
+	// The list a responder gets holds their organisation's case only.
+	for who, want := range map[string]int{"responder-right": 1, "responder-wrong": 0} {
+		_, body := h.get("/api/v1/cases?status=", tokens[who])
+		if n := strings.Count(body, `"ref":`); n != want {
+			t.Errorf("API list as %s: %d cases, want %d: %s", who, n, want, body)
 		}
 	}
 }
