@@ -194,7 +194,7 @@ func migrate(db *sql.DB) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys, goose.WithGoMigrations(auditChainMigration()))
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}

@@ -50,7 +50,5 @@ func audit(tx *writeTx, at time.Time, actor, action string, caseID int64, detail
 	if caseID > 0 {
 		cid = sql.NullInt64{Int64: caseID, Valid: true}
 	}
-	_, err = tx.Exec(`INSERT INTO audit_events (at, actor, action, case_id, detail) VALUES (?, ?, ?, ?, ?)`,
-		ms(at), actor, action, cid, string(d))
-	return err
+	return insertAuditChained(tx, ms(at), actor, action, cid, string(d))
 }

@@ -25,6 +25,7 @@ commands:
   triage                      read JSON lines on stdin, write triage results on stdout
   user add NAME --role ROLE   create a staff account (admin, agent or responder)
   token create NAME           issue an API token for a user
+  audit verify                check the audit log's hash chain, name the first broken link
 
 environment: HOTLINE_ADDR, HOTLINE_DB, HOTLINE_PUBLIC_URL, HOTLINE_ACK,
   TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM,
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdUser(ctx, args[1:], stdin, stdout)
 	case "token":
 		err = cmdToken(ctx, args[1:], stdout)
+	case "audit":
+		err = cmdAudit(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
