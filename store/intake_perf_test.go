@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -136,4 +137,29 @@ func TestWriteTxScan(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM users WHERE name IN ('p1', 'p2')`); n != 2 {
 		t.Errorf("%d users", n)
 	}
+}
+
+// SQL built per call must not pile up prepared statements on the writer.
+func TestWriterStatementCacheIsBounded(t *testing.T) {
+	db, _ := openTest(t, DefaultOptions())
+	err := db.write(context.Background(), func(tx *writeTx) error {
+		for i := range 3 * maxStmts {
+			var n int
+			if err := tx.QueryRow(fmt.Sprintf(`SELECT %d + ?`, i), 1).Scan(&n); err != nil {
+				return err
+			}
+			if n != i+1 {
+				t.Fatalf("statement %d answered %d", i, n)
+			}
+			if len(tx.stmts) > maxStmts {
+				t.Fatalf("%d statements kept", len(tx.stmts))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The writer still works with what it prepares again.
+	record(t, db, inbound(hotline.SMS, "+85510000123", "SM-after-cache", "x"), hotline.Triage{})
 }

@@ -19,7 +19,7 @@ import (
 // *sql.Tx hands every query a cancellable context, so database/sql and the
 // driver start a goroutine (or a context callback) per query to watch it, and
 // the writer spent more time waking those than running SQL. Here every
-// statement is prepared once, on first use, and kept for the life of the
+// statement is prepared once, on first use, and kept (up to maxStmts) for the life of the
 // connection; statements run with no context at all, which is also what a
 // unit must do (see unit).
 type writeTx struct {
@@ -32,10 +32,20 @@ func newWriteTx(conn *sqlite3.SQLiteConn) *writeTx {
 	return &writeTx{conn: conn, stmts: make(map[string]*sqlite3.SQLiteStmt)}
 }
 
+// maxStmts bounds the statements kept prepared. The writer's statements
+// are a few dozen fixed strings; SQL built per call (an IN list of varying
+// length) would otherwise pile up for the life of the process.
+const maxStmts = 256
+
 // stmt returns the prepared statement for query, preparing it the first time.
 func (w *writeTx) stmt(query string) (*sqlite3.SQLiteStmt, error) {
 	if s, ok := w.stmts[query]; ok {
 		return s, nil
+	}
+	if len(w.stmts) >= maxStmts {
+		// No statement is running between two calls: start over, and the
+		// ones in use are prepared again as they come.
+		w.close()
 	}
 	ds, err := w.conn.Prepare(query)
 	if err != nil {
