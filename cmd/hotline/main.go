@@ -26,6 +26,8 @@ commands:
   user add NAME --role ROLE   create a staff account (admin, agent or responder)
   token create NAME           issue an API token for a user
   audit verify                check the audit log's hash chain, name the first broken link
+  backup PATH                 write a consistent copy of the database, also while serving
+  restore PATH                replace the (stopped) database with a checked backup
 
 environment: HOTLINE_ADDR, HOTLINE_DB, HOTLINE_PUBLIC_URL, HOTLINE_ACK,
   TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM,
@@ -56,6 +58,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdToken(ctx, args[1:], stdout)
 	case "audit":
 		err = cmdAudit(ctx, args[1:], stdout)
+	case "backup":
+		err = cmdBackup(ctx, args[1:], stdout)
+	case "restore":
+		err = cmdRestore(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
