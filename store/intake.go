@@ -255,6 +255,14 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		}
 	}
 
+	// Promise 2: the notifications commit with the message that made the
+	// case critical (store/critical.go).
+	if merged.Urgency == hotline.Critical && (!found || before != hotline.Critical) {
+		if err := notifyCritical(tx, now, c.id); err != nil {
+			return hotline.Receipt{}, err
+		}
+	}
+
 	r := hotline.Receipt{CaseID: c.id, CaseRef: c.ref, MessageID: msgID, Lang: merged.Lang, NewCase: !found, DoNotContact: dnc}
 	if ack != nil && !dnc {
 		if text := ack(r); text != "" {
