@@ -38,6 +38,10 @@ type Config struct {
 	TwilioAccountSID string
 	TwilioAuthToken  string
 
+	// TelegramSecretToken is the secret given to setWebhook; Telegram sends
+	// it back in every webhook. Empty refuses the Telegram webhook.
+	TelegramSecretToken string
+
 	// FormSecret keys the public form's anti-forgery tokens. Empty means a
 	// random key per process (tokens then do not survive a restart).
 	FormSecret []byte
@@ -111,6 +115,7 @@ func (s *Server) routes() error {
 
 	s.app.Post("/webhooks/twilio/messages", s.handleTwilioMessage)
 	s.app.Post("/webhooks/twilio/status", s.handleTwilioStatus)
+	s.app.Post("/webhooks/telegram", s.handleTelegram)
 
 	api := s.app.Group("/api/v1", s.requireToken)
 	api.Get("/cases", s.handleAPICaseList)

@@ -63,11 +63,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	pipeline := intake.New(db, intake.Options{Ack: ackMode, Texts: localeTexts{}})
 	srv, err := server.New(server.Config{
-		PublicURL:        cfg.PublicURL,
-		TwilioAccountSID: cfg.TwilioAccountSID,
-		TwilioAuthToken:  cfg.TwilioAuthToken,
-		FormSecret:       formKey,
-		TrustedProxies:   splitList(cfg.TrustedProxies),
+		PublicURL:           cfg.PublicURL,
+		TwilioAccountSID:    cfg.TwilioAccountSID,
+		TwilioAuthToken:     cfg.TwilioAuthToken,
+		TelegramSecretToken: cfg.TelegramSecretToken,
+		FormSecret:          formKey,
+		TrustedProxies:      splitList(cfg.TrustedProxies),
 	}, server.Deps{Intake: pipeline, Cases: db, Users: db, DB: db, Log: log})
 	if err != nil {
 		return err
@@ -104,7 +105,11 @@ func reportChannels(log *slog.Logger, cfg *config) {
 	} else {
 		log.Warn("channel refuses traffic: TWILIO_AUTH_TOKEN not set", "channel", "twilio sms/whatsapp")
 	}
-	log.Warn("channel refuses traffic: not built yet", "channel", "telegram")
+	if cfg.TelegramSecretToken != "" {
+		log.Info("channel ready", "channel", "telegram", "path", "/webhooks/telegram", "can_send", cfg.TelegramBotToken != "")
+	} else {
+		log.Warn("channel refuses traffic: TELEGRAM_SECRET_TOKEN not set", "channel", "telegram")
+	}
 }
 
 // ensureFirstAdmin creates an admin account on a database with no staff, so
