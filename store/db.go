@@ -76,6 +76,7 @@ type DB struct {
 
 	commits atomic.Uint64
 	jobsRun atomic.Uint64
+	metrics commitMetrics // metrics.go
 }
 
 var (

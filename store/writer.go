@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -144,6 +145,7 @@ func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
 	}
 	errs = errs[:len(taken)]
 	clear(errs)
+	began := time.Now()
 	if _, err := w.Exec(`BEGIN IMMEDIATE`); err != nil {
 		w.rollback()
 		answerAll(taken, fmt.Errorf("store: begin: %w", err))
@@ -178,6 +180,7 @@ func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
 		return
 	}
 	db.commits.Add(1)
+	db.observeCommit(len(taken), time.Since(began))
 	for i, j := range taken {
 		j.done <- errs[i]
 	}
