@@ -194,8 +194,10 @@ func settle(tx *writeTx, now time.Time, r OutboxRow, status, why string) error {
 func (db *DB) MarkSent(ctx context.Context, r OutboxRow, providerID string) error {
 	now := db.now()
 	return db.write(ctx, func(tx *writeTx) error {
-		if _, err := tx.Exec(`UPDATE outbox SET status = 'sent', provider_id = ?, subject = ?, body = ?, last_error = '', updated_at = ? WHERE id = ?`,
-			providerID, r.Subject, r.Body, ms(now), r.ID); err != nil {
+		// A notification's text is not kept: it carries a live
+		// acknowledgement link, which only the recipient should hold.
+		if _, err := tx.Exec(`UPDATE outbox SET status = 'sent', provider_id = ?, last_error = '', updated_at = ? WHERE id = ?`,
+			providerID, ms(now), r.ID); err != nil {
 			return err
 		}
 		if r.MessageID > 0 {

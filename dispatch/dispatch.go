@@ -1,0 +1,199 @@
+// Package dispatch sends what the outbox holds: replies to the people who
+// wrote and notifications to responders. It commits a row as sending before
+// it calls a provider, records the provider's id or the error, retries with
+// backoff what may succeed later, escalates unacknowledged critical
+// hand-offs, and at start-up settles what a crash left in flight.
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"hotline"
+	"hotline/handoff"
+	"hotline/store"
+)
+
+// Config tunes a Dispatcher; zero fields take the defaults.
+type Config struct {
+	// Senders by channel. A channel without one is not configured: its
+	// rows are marked so, visibly, never dropped.
+	Senders map[hotline.Channel]hotline.Sender
+	// PublicURL is where status callbacks and acknowledgement links point.
+	PublicURL string
+	// AckKey signs acknowledgement links; AckTTL is how long they work.
+	AckKey []byte
+	AckTTL time.Duration // default 24h
+	// EscalateAfter is how long a critical hand-off may go unacknowledged
+	// before it is sent again and widened (default 10 min).
+	EscalateAfter time.Duration
+	Poll          time.Duration // default 500 ms
+	Workers       int           // sends in parallel, default 4
+	Backoff       Backoff
+	SendTimeout   time.Duration // default 30 s
+	Log           *slog.Logger
+}
+
+// Dispatcher works the outbox of one store.
+type Dispatcher struct {
+	db   *store.DB
+	cfg  Config
+	log  *slog.Logger
+	ack  handoff.AckSigner
+	kick chan struct{}
+}
+
+// New makes a Dispatcher; Run starts it.
+func New(db *store.DB, cfg Config) *Dispatcher {
+	if cfg.AckTTL <= 0 {
+		cfg.AckTTL = 24 * time.Hour
+	}
+	if cfg.EscalateAfter <= 0 {
+		cfg.EscalateAfter = 10 * time.Minute
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 500 * time.Millisecond
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = 30 * time.Second
+	}
+	cfg.Backoff = cfg.Backoff.withDefaults()
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	return &Dispatcher{db: db, cfg: cfg, log: cfg.Log, ack: handoff.AckSigner{Key: cfg.AckKey}, kick: make(chan struct{}, 1)}
+}
+
+// Kick wakes the dispatcher before its next poll.
+func (d *Dispatcher) Kick() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run settles rows a crash left in flight, then works the outbox until ctx
+// ends. Sends already under way are finished (and recorded) before Run
+// returns: stopping must not create the very uncertainty a crash does.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	unc, req, err := d.db.RecoverSending(context.WithoutCancel(ctx))
+	if err != nil {
+		return err
+	}
+	if unc+req > 0 {
+		d.log.Warn("dispatch: rows interrupted by a crash", "replies_uncertain", unc, "notifications_resent", req)
+	}
+	t := time.NewTicker(d.cfg.Poll)
+	defer t.Stop()
+	for {
+		if err := d.Round(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("dispatch round failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-d.kick:
+		}
+	}
+}
+
+// Round does one pass: queue notifications for new hand-offs, escalate
+// overdue ones, then claim and send what is due, waiting for every send.
+func (d *Dispatcher) Round(ctx context.Context) error {
+	bg := context.WithoutCancel(ctx)
+	if _, err := d.db.NotifyHandoffs(bg); err != nil {
+		return err
+	}
+	if n, err := d.db.EscalateDue(bg, d.cfg.EscalateAfter); err != nil {
+		return err
+	} else if n > 0 {
+		d.log.Warn("dispatch: critical hand-offs escalated", "count", n)
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	rows, err := d.db.ClaimOutbox(bg, d.cfg.Workers*4)
+	if err != nil {
+		return err
+	}
+	sem := make(chan struct{}, d.cfg.Workers)
+	var wg sync.WaitGroup
+	for _, r := range rows {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			d.send(bg, r)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// send delivers one claimed row and records the outcome. It runs on a
+// context that ignores shutdown, bounded by SendTimeout.
+func (d *Dispatcher) send(ctx context.Context, r store.OutboxRow) {
+	ctx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
+	defer cancel()
+	if r.Channel == hotline.SMS || r.Channel == hotline.WhatsApp {
+		r.StatusCallback = d.cfg.PublicURL + "/webhooks/twilio/status"
+	}
+	if r.Kind == hotline.OutboundNotification {
+		if err := d.compose(ctx, &r); err != nil {
+			d.retry(ctx, r, err)
+			return
+		}
+	}
+	s := d.cfg.Senders[r.Channel]
+	if s == nil {
+		d.record(ctx, "not configured", d.db.MarkFailed(ctx, r, store.OutboxNotConfigured, hotline.ErrNotConfigured.Error(), false))
+		return
+	}
+	id, err := s.Send(ctx, r.Outbound)
+	switch {
+	case err == nil:
+		d.record(ctx, "sent", d.db.MarkSent(ctx, r, id))
+	case errors.Is(err, hotline.ErrNotConfigured):
+		d.record(ctx, "not configured", d.db.MarkFailed(ctx, r, store.OutboxNotConfigured, err.Error(), false))
+	default:
+		var se *hotline.SendError
+		if errors.As(err, &se) && se.Unreachable {
+			d.record(ctx, "unreachable", d.db.MarkFailed(ctx, r, store.OutboxFailed, err.Error(), true))
+			return
+		}
+		if hotline.IsRetryable(err) {
+			d.retry(ctx, r, err)
+			return
+		}
+		d.record(ctx, "failed", d.db.MarkFailed(ctx, r, store.OutboxFailed, err.Error(), false))
+	}
+}
+
+// retry schedules another attempt, or gives up visibly after the last.
+func (d *Dispatcher) retry(ctx context.Context, r store.OutboxRow, err error) {
+	var hint time.Duration
+	var se *hotline.SendError
+	if errors.As(err, &se) {
+		hint = se.RetryAfter
+	}
+	next, ok := d.cfg.Backoff.Next(r.Attempts, hint)
+	if !ok {
+		d.record(ctx, "failed after retries", d.db.MarkFailed(ctx, r, store.OutboxFailed, err.Error(), false))
+		return
+	}
+	d.record(ctx, "retry", d.db.MarkRetry(ctx, r, err.Error(), time.Now().Add(next)))
+}
+
+// record logs the outcome; only ids, never bodies or addresses.
+func (d *Dispatcher) record(_ context.Context, what string, err error) {
+	if err != nil {
+		d.log.Error("dispatch: recording an outcome failed", "outcome", what, "err", err)
+	}
+}
