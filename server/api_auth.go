@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,6 +10,11 @@ import (
 )
 
 const localUser = "user"
+
+// disabledChecker is the store's answer to "was this account disabled?".
+type disabledChecker interface {
+	UserDisabled(ctx context.Context, userID int64) (bool, error)
+}
 
 // requireToken authenticates API calls by bearer token. Responders get
 // through only when the store can say what is handed to their organisation;
@@ -27,6 +33,16 @@ func (s *Server) requireToken(c *fiber.Ctx) error {
 			return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": "invalid token"})
 		}
 		return err
+	}
+	if d, ok := s.deps.Users.(disabledChecker); ok {
+		off, err := d.UserDisabled(c.UserContext(), u.ID)
+		if err != nil {
+			return err
+		}
+		if off {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="hotline", error="invalid_token"`)
+			return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": "invalid token"})
+		}
 	}
 	switch u.Role {
 	case hotline.RoleAdmin, hotline.RoleAgent:

@@ -94,6 +94,7 @@ func (s *Server) registerConsole() error {
 	g.Post("/account/password", h.auth, h.checkCSRF, h.changePassword)
 	g.Post("/account/lang", h.auth, h.checkCSRF, h.setLang)
 	g.Get("/cases/:id", h.auth, h.caseGet)
+	g.Get("/cases/:id/events", h.auth, h.caseEvents)
 	staff := []fiber.Handler{h.auth, h.checkCSRF, h.staffOnly}
 	g.Post("/cases/:id/assign", append(staff, h.assign)...)
 	g.Post("/cases/:id/status", append(staff, h.status)...)
@@ -103,6 +104,7 @@ func (s *Server) registerConsole() error {
 	g.Post("/cases/:id/handoff", append(staff, h.handoff)...)
 	g.Post("/cases/:id/merge", append(staff, h.merge)...)
 	g.Post("/cases/:id/ack", h.auth, h.checkCSRF, h.acknowledge)
+	h.registerAdmin(g)
 	return nil
 }
 
@@ -125,7 +127,7 @@ func (h *console) auth(c *fiber.Ctx) error {
 		if hotline.ErrorCode(err) != hotline.EUNAUTHORIZED {
 			return err
 		}
-		if c.Method() == fiber.MethodGet && c.Path() != "/console/events" {
+		if c.Method() == fiber.MethodGet && !strings.HasSuffix(c.Path(), "/events") {
 			return c.Redirect("/console/login?next="+safeNext(c.OriginalURL()), fiber.StatusSeeOther)
 		}
 		return h.fail(c, nil, fiber.StatusUnauthorized, "console.error.login_needed")

@@ -4,25 +4,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
 
-	"hotline"
 	"hotline/locales"
 )
 
 // minPasswordLen follows NIST 800-63B, like the CLI: length, no composition rules.
 const minPasswordLen = 12
 
-// account serves GET /console/account: language and password; admins also
-// see every account and organisation.
+// account serves GET /console/account: language and password. Accounts
+// and organisations are on the admin page.
 func (h *console) account(c *fiber.Ctx) error {
 	s := session(c)
 	p := h.page(c, s, "console.account.title")
-	if s.Staff.Role == hotline.RoleAdmin {
-		people, err := h.db.ListStaff(c.UserContext())
-		if err != nil {
-			return err
-		}
-		p.People = people
-	}
 	return h.render(c, fiber.StatusOK, "account", p)
 }
 

@@ -19,6 +19,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	h.staff("agnes", hotline.RoleAgent, "")
 	h.staff("kosal", hotline.RoleResponder, "Police Unit")
 	h.staff("vanna", hotline.RoleResponder, "Other Unit")
+	h.staff("tara", hotline.RoleAgent, "")
+	target := mustStaff(t, h, "tara")
 	handed := h.newCase("SM00000000000000000000000000000a01", "+85510000701", "they took our passports in Bavet")
 	police := h.orgID("Police Unit")
 	if _, err := h.db.HandOff(t.Context(), mustStaffFull(t, h, "agnes"), handed.ID, police, []string{"location"}, ""); err != nil {
@@ -55,8 +57,34 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", c + "/merge", url.Values{"other": {"999999"}}, [5]int{unauth, 404, 404, forb, forb}},
 		{"POST", c + "/status", url.Values{"status": {"in_progress"}}, [5]int{unauth, see, 409, forb, forb}},
 		{"POST", c + "/ack", nil, [5]int{unauth, forb, forb, see, forb}},
+		{"GET", "/console/admin", nil, [5]int{see, ok, forb, forb, forb}},
+		{"POST", "/console/admin/orgs", url.Values{"name": {"Task Force"}}, [5]int{unauth, see, forb, forb, forb}},
+		{"POST", "/console/admin/users", url.Values{"name": {"newbie"}, "role": {"agent"}}, [5]int{unauth, 201, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/console/admin/users/%d/disable", target), nil, [5]int{unauth, see, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/console/admin/users/%d/enable", target), nil, [5]int{unauth, see, forb, forb, forb}},
 		{"POST", "/console/account/lang", url.Values{"lang": {"en"}, "next": {"/console"}}, [5]int{unauth, see, see, see, see}},
 		{"POST", "/console/logout", nil, [5]int{unauth, see, see, see, see}},
+	}
+	// The event streams: only the status and headers are read, since an
+	// allowed stream stays open.
+	for _, r := range []route{
+		{"GET", "/console/events", nil, [5]int{unauth, ok, ok, ok, ok}},
+		{"GET", c + "/events", nil, [5]int{unauth, ok, ok, ok, forb}},
+	} {
+		for i, who := range callers {
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, h.baseURL+r.path, nil)
+			res, err := clients[who].c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != r.want[i] {
+				t.Errorf("GET %s as %s: %d, want %d", r.path, who, res.StatusCode, r.want[i])
+			}
+			if res.StatusCode == ok && res.Header.Get("Content-Type") != "text/event-stream" {
+				t.Errorf("GET %s as %s: %s, want an event stream", r.path, who, res.Header.Get("Content-Type"))
+			}
+		}
 	}
 	for _, r := range routes {
 		for i, who := range callers {

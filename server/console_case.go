@@ -210,6 +210,11 @@ func (h *console) showCase(c *fiber.Ctx, id int64, status int, edit func(v *case
 				Label: p.T("console.canned." + cid),
 				Text:  locales.T(replyLang, "canned."+cid, map[string]any{"Ref": cs.Ref}),
 			})
+			// ?canned=ID is the ready reply's own button without
+			// JavaScript: it fills the box, and staff still read and send.
+			if c.Query("canned") == cid {
+				v.ReplyBody = v.Canned[len(v.Canned)-1].Text
+			}
 		}
 	}
 	if loc := v.Location; loc.Lat != nil && loc.Lon != nil {

@@ -16,22 +16,23 @@ import (
 
 // consolePage is what every console template gets.
 type consolePage struct {
-	Lang   string
-	T      func(id string) string
-	TM     func(id string, minutes int) string
-	TS     func(prefix, key string) string // T(prefix+key), or key when no text exists
-	Title  string
-	Me     *hotline.Staff
-	CSRF   string
-	Langs  []templates.Lang
-	Error  string
-	Flash  string
-	Staff  bool // admin or agent: may act on cases
-	Admin  bool
-	Login  *loginView
-	Queue  *queueView
-	Case   *caseView
-	People []hotline.Staff // account page, admins only
+	Lang  string
+	T     func(id string) string
+	TM    func(id string, minutes int) string
+	TS    func(prefix, key string) string // T(prefix+key), or key when no text exists
+	Title string
+	Me    *hotline.Staff
+	CSRF  string
+	Langs []templates.Lang
+	Error string
+	Flash string
+	Staff bool // admin or agent: may act on cases
+	Admin bool
+	Login *loginView
+	Queue *queueView
+	Case  *caseView
+	// AdminPage is the admin page: accounts and organisations.
+	AdminPage *adminView
 }
 
 func (h *console) page(c *fiber.Ctx, s *hotline.Session, titleID string) *consolePage {
@@ -69,6 +70,7 @@ func (h *console) page(c *fiber.Ctx, s *hotline.Session, titleID string) *consol
 var flashIDs = map[string]bool{
 	"assigned": true, "status": true, "urgency": true, "note": true, "reply": true,
 	"handoff": true, "merged": true, "ack": true, "password": true, "lang": true,
+	"org": true, "disabled": true, "enabled": true,
 }
 
 // checkCSRF compares the form's token with the session's. Every console
@@ -82,18 +84,20 @@ func (h *console) checkCSRF(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// ago says how long ago t was, compactly: 4m, 3h 10m, 2d.
-func ago(now, t time.Time) string {
+// ago says how long ago t was, compactly (4m, 3h 10m, 2d), with the units
+// in the console's language (4분, 3시간 10분, 2ថ្ងៃ).
+func ago(T func(string) string, now, t time.Time) string {
 	d := now.Sub(t)
+	m, h, dd := T("console.ago.m"), T("console.ago.h"), T("console.ago.d")
 	switch {
 	case d < time.Minute:
-		return "<1m"
+		return T("console.ago.under_minute")
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
+		return fmt.Sprintf("%d%s", int(d.Minutes()), m)
 	case d < 24*time.Hour:
-		return fmt.Sprintf("%dh %dm", int(d.Hours()), int(d.Minutes())%60)
+		return fmt.Sprintf("%d%s %d%s", int(d.Hours()), h, int(d.Minutes())%60, m)
 	}
-	return fmt.Sprintf("%dd", int(d.Hours()/24))
+	return fmt.Sprintf("%d%s", int(d.Hours()/24), dd)
 }
 
 func randomID() (string, error) {

@@ -86,7 +86,7 @@ func (h *console) queue(c *fiber.Ctx) error {
 	v := &queueView{Filter: qf, RefreshURL: c.OriginalURL()}
 	now := h.now()
 	for _, cs := range page.Cases {
-		r := queueRow{Case: cs, Ago: ago(now, cs.LastInboundAt), Waiting: cs.LastInboundAt.Format("2006-01-02T15:04:05Z")}
+		r := queueRow{Case: cs, Ago: ago(p.T, now, cs.LastInboundAt), Waiting: cs.LastInboundAt.Format("2006-01-02T15:04:05Z")}
 		if top := topReason(cs.Reasons); top != nil {
 			r.TopReason = top.Signal
 			if top.Match != "" {

@@ -30,12 +30,14 @@ func scanStaff(s scanner, extra ...any) (hotline.Staff, error) {
 	return st, nil
 }
 
-// StaffByName returns a console user, the password hash and until when the
-// account is locked (zero when it is not).
+// StaffByName returns a console user, the password hash (empty for a
+// disabled account) and until when the account is locked (zero when it is not).
 func (db *DB) StaffByName(ctx context.Context, name string) (hotline.Staff, string, time.Time, error) {
 	var hash string
 	var locked int64
-	row := db.rdb.QueryRowContext(ctx, `SELECT `+staffColumns+`, u.password_hash, u.locked_until
+	// A disabled account has no password that can match: the login answers
+	// as for a wrong password, after the same bcrypt work.
+	row := db.rdb.QueryRowContext(ctx, `SELECT `+staffColumns+`, CASE WHEN u.disabled_at <> 0 THEN '' ELSE u.password_hash END, u.locked_until
 		FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id WHERE u.name = ?`, name)
 	st, err := scanStaff(row, &hash, &locked)
 	if errors.Is(err, sql.ErrNoRows) {

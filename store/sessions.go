@@ -62,7 +62,7 @@ func (db *DB) SessionByToken(ctx context.Context, token string) (hotline.Session
 	var expires int64
 	row := db.rdb.QueryRowContext(ctx, `SELECT `+staffColumns+`, s.csrf, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN organisations o ON o.id = u.organisation_id
-		WHERE s.token_hash = ?`, hashToken(token))
+		WHERE s.token_hash = ? AND u.disabled_at = 0`, hashToken(token))
 	st, err := scanStaff(row, &s.CSRF, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return hotline.Session{}, hotline.Errorf(hotline.EUNAUTHORIZED, "no session")
