@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"hotline"
@@ -197,7 +199,7 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 	before := c.triage.Urgency
 	reasons, entities := p.reasons, p.entities
 	if found {
-		if reasons, entities, err = c.merge(t, &merged); err != nil {
+		if reasons, entities, err = c.merge(tx, t, &merged); err != nil {
 			return hotline.Receipt{}, err
 		}
 	} else {
@@ -279,31 +281,50 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 }
 
 // merge folds t into the case's triage and returns the JSON of the merged
-// reasons and entities, re-encoded only when t added to them.
-func (c *caseTriage) merge(t hotline.Triage, merged *hotline.Triage) (reasons, entities string, err error) {
+// reasons and entities, extended rather than re-encoded when t added to them.
+func (c *caseTriage) merge(tx *writeTx, t hotline.Triage, merged *hotline.Triage) (reasons, entities string, err error) {
 	if len(t.Reasons) > 0 {
-		if err := json.Unmarshal([]byte(c.reasons), &c.triage.Reasons); err != nil {
+		if c.triage.Reasons, err = decodeList[hotline.Reason](tx, c.reasons); err != nil {
 			return "", "", fmt.Errorf("store: case %d reasons: %w", c.id, err)
 		}
 	}
 	if len(t.Entities) > 0 {
-		if err := json.Unmarshal([]byte(c.entities), &c.triage.Entities); err != nil {
+		if c.triage.Entities, err = decodeList[hotline.Entity](tx, c.entities); err != nil {
 			return "", "", fmt.Errorf("store: case %d entities: %w", c.id, err)
 		}
 	}
 	*merged = c.triage.Merge(t, c.overridden)
-	reasons, entities = c.reasons, c.entities
-	if len(merged.Reasons) != len(c.triage.Reasons) {
-		if reasons, err = jsonText(merged.Reasons); err != nil {
-			return "", "", err
-		}
+	if reasons, err = extendList(tx, c.reasons, c.triage.Reasons, merged.Reasons); err != nil {
+		return "", "", err
 	}
-	if len(merged.Entities) != len(c.triage.Entities) {
-		if entities, err = jsonText(merged.Entities); err != nil {
-			return "", "", err
-		}
+	if entities, err = extendList(tx, c.entities, c.triage.Entities, merged.Entities); err != nil {
+		return "", "", err
 	}
 	return reasons, entities, nil
+}
+
+// extendList returns the JSON text of merged, which is old (encoded as
+// oldText) with new items appended: only those are encoded, spliced into
+// oldText exactly as json.Marshal would have written the whole list.
+func extendList[T comparable](tx *writeTx, oldText string, old, merged []T) (string, error) {
+	if len(merged) == len(old) {
+		return oldText, nil
+	}
+	var text string
+	if len(old) > 0 && slices.Equal(merged[:len(old)], old) && strings.HasSuffix(oldText, "]") {
+		b, err := json.Marshal(merged[len(old):])
+		if err != nil {
+			return "", err
+		}
+		text = oldText[:len(oldText)-1] + "," + string(b[1:])
+	} else {
+		var err error
+		if text, err = jsonText(merged); err != nil {
+			return "", err
+		}
+	}
+	remember(tx, text, merged)
+	return text, nil
 }
 
 // openCaseSQL finds a contact's newest case still being worked on.

@@ -163,3 +163,42 @@ func TestWriterStatementCacheIsBounded(t *testing.T) {
 	// The writer still works with what it prepares again.
 	record(t, db, inbound(hotline.SMS, "+85510000123", "SM-after-cache", "x"), hotline.Triage{})
 }
+
+// Reasons and entities grow by appending to their stored JSON; a case's
+// reasons changed outside the intake path are merged with, not overwritten
+// by what the writer remembered.
+func TestMergedReasonsExtendStoredJSON(t *testing.T) {
+	db, _ := openTest(t, DefaultOptions())
+	ctx := context.Background()
+	reason := func(s string) hotline.Reason {
+		return hotline.Reason{Signal: s, Match: "m " + s, Urgency: hotline.Medium}
+	}
+	var r hotline.Receipt
+	for i, sig := range []string{"a", "b", "a", "c <&>"} { // "a" twice: no duplicate
+		r = record(t, db, inbound(hotline.SMS, "+85510000123", fmt.Sprintf("SM%d", i), "x"), hotline.Triage{
+			Reasons:  []hotline.Reason{reason(sig)},
+			Entities: []hotline.Entity{{Kind: "phone", Value: fmt.Sprint(i % 2)}},
+		})
+	}
+	var reasons, entities string
+	if err := db.rdb.QueryRow(`SELECT reasons, entities FROM cases WHERE id = ?`, r.CaseID).Scan(&reasons, &entities); err != nil {
+		t.Fatal(err)
+	}
+	wantR, _ := jsonText([]hotline.Reason{reason("a"), reason("b"), reason("c <&>")})
+	wantE, _ := jsonText([]hotline.Entity{{Kind: "phone", Value: "0"}, {Kind: "phone", Value: "1"}})
+	if reasons != wantR || entities != wantE {
+		t.Errorf("stored\n%s\n%s\nwant what json.Marshal writes\n%s\n%s", reasons, entities, wantR, wantE)
+	}
+	// Someone else rewrites the reasons: the next message merges with that.
+	if _, err := writeExec(db, `UPDATE cases SET reasons = ? WHERE id = ?`, `[{"signal":"staff","match":"","urgency":"low"}]`, r.CaseID); err != nil {
+		t.Fatal(err)
+	}
+	record(t, db, inbound(hotline.SMS, "+85510000123", "SM-next", "x"), hotline.Triage{Reasons: []hotline.Reason{reason("b")}})
+	c, err := db.GetCase(ctx, r.CaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Reasons) != 2 || c.Reasons[0].Signal != "staff" || c.Reasons[1].Signal != "b" {
+		t.Errorf("reasons after an outside change: %+v", c.Reasons)
+	}
+}

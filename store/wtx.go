@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/mattn/go-sqlite3"
@@ -26,10 +28,43 @@ type writeTx struct {
 	conn  *sqlite3.SQLiteConn
 	stmts map[string]*sqlite3.SQLiteStmt
 	args  []driver.NamedValue // scratch, reused by every statement
+	memo  map[string]any      // see decodeList
 }
 
 func newWriteTx(conn *sqlite3.SQLiteConn) *writeTx {
-	return &writeTx{conn: conn, stmts: make(map[string]*sqlite3.SQLiteStmt)}
+	return &writeTx{conn: conn, stmts: make(map[string]*sqlite3.SQLiteStmt), memo: make(map[string]any)}
+}
+
+// maxMemo bounds the decoded lists the writer keeps.
+const maxMemo = 1024
+
+// remember keeps list as the decoding of text. list must not be changed
+// afterwards; it is clipped so that appending to it copies.
+func remember[T any](w *writeTx, text string, list []T) {
+	if len(w.memo) >= maxMemo {
+		clear(w.memo)
+	}
+	w.memo[text] = slices.Clip(list)
+}
+
+// decodeList decodes a JSON array column, remembering the result by its
+// text: every message to a case reads the case's reasons back, and decoding
+// them was the writer's largest cost once cases had a few messages. The text
+// is the key, so a row changed elsewhere or a unit rolled back can only miss,
+// never return another value. The result is shared: do not modify it.
+func decodeList[T any](w *writeTx, text string) ([]T, error) {
+	if text == "[]" || text == "" {
+		return nil, nil
+	}
+	if v, ok := w.memo[text].([]T); ok {
+		return v, nil
+	}
+	var list []T
+	if err := json.Unmarshal([]byte(text), &list); err != nil {
+		return nil, err
+	}
+	remember(w, text, list)
+	return slices.Clip(list), nil
 }
 
 // maxStmts bounds the statements kept prepared. The writer's statements
