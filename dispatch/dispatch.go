@@ -17,6 +17,11 @@ import (
 	"hotline/store"
 )
 
+// CodeNoAnswer is the SendError code a Sender uses when the request may
+// have reached the provider but no answer came back (a timeout, a reset).
+// A notification is retried; a reply to a victim is marked uncertain.
+const CodeNoAnswer = "no_answer"
+
 // Config tunes a Dispatcher; zero fields take the defaults.
 type Config struct {
 	// Senders by channel. A channel without one is not configured: its
@@ -166,6 +171,11 @@ func (d *Dispatcher) send(ctx context.Context, r store.OutboxRow) {
 		var se *hotline.SendError
 		if errors.As(err, &se) && se.Unreachable {
 			d.record(ctx, "unreachable", d.db.MarkFailed(ctx, r, store.OutboxFailed, err.Error(), true))
+			return
+		}
+		if r.Kind == hotline.OutboundReply && se != nil && se.Code == CodeNoAnswer {
+			// The provider may have the message: a victim is not texted twice.
+			d.record(ctx, "uncertain", d.db.MarkFailed(ctx, r, store.OutboxUncertain, err.Error(), false))
 			return
 		}
 		if hotline.IsRetryable(err) {

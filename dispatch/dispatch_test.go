@@ -316,3 +316,22 @@ func TestBackoffGrowsIsCappedAndEnds(t *testing.T) {
 		t.Fatalf("provider hint ignored: %v", d)
 	}
 }
+
+func TestReplyWithoutAnswerIsUncertainNotRetried(t *testing.T) {
+	db := openDB(t)
+	ctx := context.Background()
+	r := inbound(t, db, "SMnoans", "+85510000128", "km", hotline.High)
+	db.QueueReply(ctx, agent, hotline.ReplyRequest{CaseID: r.CaseID, Body: "ok"})
+	fs := &fakeSender{fails: []error{&hotline.SendError{Retryable: true, Code: CodeNoAnswer, Err: errors.New("timeout")}}}
+	d := New(db, fastConfig(map[hotline.Channel]hotline.Sender{hotline.SMS: fs}))
+	for i := 0; i < 5; i++ {
+		d.Round(ctx)
+		time.Sleep(5 * time.Millisecond)
+	}
+	if fs.calls != 1 {
+		t.Fatalf("provider called %d times for a reply that may have gone out", fs.calls)
+	}
+	if e := outboxOf(t, db, r.CaseID); e[0].Status != store.OutboxUncertain {
+		t.Fatalf("%+v", e)
+	}
+}
