@@ -213,6 +213,43 @@ func TestBrowserConsole(t *testing.T) {
 	shot(t, ctx, "case-responder-km.png")
 }
 
+// TestBrowserCaseLive: a message that arrives by signed webhook while the
+// case page is open shows up in its conversation without a reload, and
+// the reply being typed is left alone.
+func TestBrowserCaseLive(t *testing.T) {
+	ctx := newBrowser(t)
+	h := newConsoleHarness(t)
+	h.staff("minji", hotline.RoleAgent, "")
+	c := h.newCase("SM00000000000000000000000000000f01", "+85510000501", "they took our passports in Bavet, help")
+	browserLogin(t, ctx, h.baseURL, "minji")
+	run(t, ctx, "open the case, start a reply",
+		chromedp.Navigate(fmt.Sprintf("%s/console/cases/%d", h.baseURL, c.ID)),
+		chromedp.WaitVisible(chromedp.CSS(`#reply-body`)),
+		chromedp.SendKeys(chromedp.CSS(`#reply-body`), "half-typed answer"),
+		into[int](nil, chromedp.Evaluate[int](`window.__noReload = 1`)),
+	)
+	// Give the page's EventSource a moment to connect before the message.
+	time.Sleep(1500 * time.Millisecond)
+	h.newCase("SM00000000000000000000000000000f02", "+85510000501", "we are on the third floor of building B")
+	var timeline, typed string
+	var marker int
+	run(t, ctx, "the message appears",
+		into[bool](nil, chromedp.Poll[bool](`document.querySelector(".timeline").textContent.includes("third floor of building B")`, chromedp.WithPollingTimeout(15*time.Second))),
+		into(&timeline, chromedp.Text(chromedp.CSS(`.timeline`))),
+		into(&typed, chromedp.Value(chromedp.CSS(`#reply-body`))),
+		into(&marker, chromedp.Evaluate[int](`window.__noReload || 0`)),
+	)
+	if marker != 1 {
+		t.Error("the case page was reloaded; the message should have come by server-sent event")
+	}
+	if typed != "half-typed answer" {
+		t.Errorf("the reply being typed became %q", typed)
+	}
+	if !strings.Contains(timeline, "passports") {
+		t.Errorf("the earlier message is gone: %q", timeline)
+	}
+}
+
 func TestBrowserPublicFormKhmer(t *testing.T) {
 	ctx := newBrowser(t)
 	h := newConsoleHarness(t)
