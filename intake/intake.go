@@ -46,6 +46,12 @@ type Options struct {
 	Ack   AckMode
 	Texts Texts // nil: no acknowledgements at all
 	Now   func() time.Time
+	// Guide asks for what the case lacks and applies the contact's
+	// modes (discreet, silent); nil turns both off.
+	Guide *Guide
+	// OrgName, when set, opens acknowledgements; by default they name
+	// no organisation, since the phone may be read by someone else.
+	OrgName string
 }
 
 // Pipeline receives inbound messages.
@@ -76,14 +82,22 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 	}
 	t := Classify(in)
 	stop := IsStop(in.Body)
+	var g turn
+	if p.opts.Guide != nil {
+		var err error
+		if g, err = p.opts.Guide.before(ctx, in, stop); err != nil {
+			return hotline.Receipt{}, err
+		}
+	}
 
 	var reply string
 	ack := func(r hotline.Receipt) string {
-		if in.Channel == hotline.Web {
-			// The confirmation page is the acknowledgement; nothing is sent.
+		if in.Channel == hotline.Web || in.Channel == hotline.Voice {
+			// The confirmation page is the acknowledgement; a caller
+			// is never called or texted back.
 			return ""
 		}
-		reply = p.replyFor(r, stop)
+		reply = p.replyFor(r, stop, g)
 		return reply
 	}
 	rcpt, err := p.store.RecordInbound(ctx, in, t, ack)
@@ -100,12 +114,17 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 			return hotline.Receipt{}, err
 		}
 	}
+	if p.opts.Guide != nil {
+		if reply, err = p.opts.Guide.after(ctx, in, rcpt, g, reply); err != nil {
+			return hotline.Receipt{}, err
+		}
+	}
 	rcpt.Reply = reply
 	return rcpt, nil
 }
 
-func (p *Pipeline) replyFor(r hotline.Receipt, stop bool) string {
-	if p.opts.Texts == nil || r.Duplicate {
+func (p *Pipeline) replyFor(r hotline.Receipt, stop bool, g turn) string {
+	if p.opts.Texts == nil || r.Duplicate || g.quiet() {
 		return ""
 	}
 	if stop {
@@ -115,13 +134,8 @@ func (p *Pipeline) replyFor(r hotline.Receipt, stop bool) string {
 	if r.DoNotContact {
 		return ""
 	}
-	switch p.opts.Ack {
-	case AckEvery:
-		return p.opts.Texts.Ack(r.Lang, r.CaseRef)
-	case AckFirst:
-		if r.NewCase {
-			return p.opts.Texts.Ack(r.Lang, r.CaseRef)
-		}
+	if p.opts.Ack == AckEvery || p.opts.Ack == AckFirst && r.NewCase {
+		return p.ackText(r, g)
 	}
 	return ""
 }
@@ -137,6 +151,7 @@ func Classify(in hotline.Inbound) hotline.Triage {
 		Lon:     in.Lon,
 	})
 	t := res.Triage()
+	callerSignals(in, &t)
 	if in.ReporterHint != "" {
 		t.Reporter = in.ReporterHint
 	}

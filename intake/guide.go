@@ -1,0 +1,209 @@
+package intake
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"hotline"
+)
+
+// GuideTexts are the guide's questions and answer words. They are data in
+// the locales (locales.GuideTexts implements this), so that the questions
+// and their order can change per language without touching code.
+type GuideTexts interface {
+	// GuideOrder lists the items to ask about in lang, in order.
+	GuideOrder(lang string) []string
+	// GuideQuestion is the one short question for item in lang.
+	GuideQuestion(lang, item string) string
+	// GuideWords are the answer words of a kind ("yes", "no",
+	// "dont_reply") in every language, since people answer in the
+	// language they can type, not always the one they wrote in first.
+	GuideWords(kind string) []string
+}
+
+// GuideStore keeps the guide's progress per case; store.DB implements it.
+// Its methods speak plain values so the store needs nothing from intake.
+type GuideStore interface {
+	// GuideState reads the contact's mode ("", "discreet", "silent"), its
+	// open case, the question still waiting for an answer, and the items
+	// not to ask (asked before or already known).
+	GuideState(ctx context.Context, ch hotline.Channel, address string) (mode string, caseID int64, pending string, done []string, err error)
+	// GuideStep records an answer and/or the next question in one commit;
+	// a question already asked is ECONFLICT.
+	GuideStep(ctx context.Context, caseID, messageID int64, answered, value, ask, askText string) error
+	// MarkUnreachable records that the provider can no longer reach a contact.
+	MarkUnreachable(ctx context.Context, ch hotline.Channel, address string) error
+}
+
+// Contact modes as GuideStore reports them.
+const (
+	modeDiscreet = "discreet"
+	modeSilent   = "silent"
+)
+
+// Guide items with answers that fill a field.
+const (
+	itemLocation = "location"
+	itemSafe     = "safe"
+	itemPeople   = "people"
+)
+
+// Guide asks a person, one short question at a time, for what responders
+// need and the case lacks. A question is only ever the inline reply to a
+// message the person has just sent, so it is always inside the reply window
+// and never waits in a queue for a phone that may since have been taken.
+type Guide struct {
+	store GuideStore
+	texts GuideTexts
+}
+
+// NewGuide returns a guide that keeps its progress in store.
+func NewGuide(store GuideStore, texts GuideTexts) *Guide {
+	return &Guide{store: store, texts: texts}
+}
+
+// guidedChannels are the channels where an inline reply reaches the person:
+// the form's confirmation page and a voice call have no place for one.
+var guidedChannels = map[hotline.Channel]bool{hotline.SMS: true, hotline.WhatsApp: true, hotline.Telegram: true}
+
+// turn is what the pipeline knows about one message before its commit.
+type turn struct {
+	mode      string // the contact's mode before this message
+	caseID    int64  // the contact's open case before this message
+	pending   string // the question this message answers, if any
+	done      []string
+	stop      bool
+	dontReply bool   // "don't reply" or an unsafe answer: silence from now on
+	value     string // the answer to pending, normalized
+}
+
+// before reads the contact's state and reads the message as an answer. It
+// runs before the commit so that an unsafe answer silences even the
+// acknowledgement of the message that gives it.
+func (g *Guide) before(ctx context.Context, in hotline.Inbound, stop bool) (turn, error) {
+	t := turn{stop: stop}
+	var err error
+	t.mode, t.caseID, t.pending, t.done, err = g.store.GuideState(ctx, in.Channel, in.From)
+	if err != nil {
+		return t, err
+	}
+	if g.texts == nil {
+		return t, nil
+	}
+	t.dontReply = containsAny(in.Body, g.texts.GuideWords("dont_reply"))
+	switch t.pending {
+	case itemSafe:
+		t.value = yesNo(in.Body, g.texts.GuideWords("yes"), g.texts.GuideWords("no"))
+		if t.value == "no" {
+			t.dontReply = true
+		}
+	case itemPeople:
+		t.value = peopleCount(in.Body)
+	}
+	return t, nil
+}
+
+// quiet reports whether nothing at all may be sent in answer.
+func (t turn) quiet() bool { return t.mode == modeSilent || t.dontReply }
+
+// after records this turn (the answer, the next question) and returns the
+// inline reply: the acknowledgement, the question, or both in one text.
+func (g *Guide) after(ctx context.Context, in hotline.Inbound, r hotline.Receipt, t turn, ack string) (string, error) {
+	if r.Duplicate || !guidedChannels[in.Channel] || g.texts == nil {
+		return ack, nil
+	}
+	answered, value := "", ""
+	if t.caseID == r.CaseID && t.pending != "" {
+		answered, value = t.pending, t.value
+	}
+	if t.dontReply {
+		// "Don't reply", asked or not, is the safety answer; nothing
+		// else matters once it is given.
+		answered, value = itemSafe, "no"
+	}
+	ask, question := "", ""
+	if !t.stop && !t.quiet() && !r.DoNotContact && t.mode != modeDiscreet {
+		ask = g.next(in, r, t)
+		if ask != "" {
+			question = g.texts.GuideQuestion(replyLang(r, in), ask)
+		}
+	}
+	if answered == "" && ask == "" {
+		return ack, nil
+	}
+	err := g.store.GuideStep(ctx, r.CaseID, r.MessageID, answered, value, ask, question)
+	if hotline.ErrorCode(err) == hotline.ECONFLICT {
+		return ack, nil // asked by a concurrent message already: never twice
+	}
+	if err != nil {
+		return "", err
+	}
+	if ack == "" {
+		return question, nil
+	}
+	if question == "" {
+		return ack, nil
+	}
+	return ack + "\n" + question, nil
+}
+
+// next picks the first item in the language's order that the case lacks
+// and was never asked about.
+func (g *Guide) next(in hotline.Inbound, r hotline.Receipt, t turn) string {
+	done := t.done
+	if r.CaseID != t.caseID {
+		// A new case starts with nothing asked; what the contact said
+		// about safety still holds.
+		done = nil
+		if slices.Contains(t.done, itemSafe) {
+			done = []string{itemSafe}
+		}
+	}
+	for _, item := range g.texts.GuideOrder(replyLang(r, in)) {
+		if slices.Contains(done, item) || item == t.pending {
+			continue
+		}
+		if item == itemLocation && knowsPlace(in) {
+			continue
+		}
+		if item == itemSafe && in.SafeToContact != nil {
+			continue
+		}
+		return item
+	}
+	return ""
+}
+
+// knowsPlace reports whether this message itself says where the person is
+// (triage found a province, place or point), so "where are you" is not
+// asked of someone who just said it.
+func knowsPlace(in hotline.Inbound) bool {
+	if in.Lat != nil {
+		return true
+	}
+	t := Classify(in)
+	return t.Location.Province != "" || t.Location.Lat != nil
+}
+
+// replyLang is the language to ask in: the case's, else the one the
+// person's Telegram app uses, else English.
+func replyLang(r hotline.Receipt, in hotline.Inbound) string {
+	switch r.Lang {
+	case "km", "ko", "en":
+		return r.Lang
+	}
+	if l, _, _ := strings.Cut(in.Meta["language_code"], "-"); l == "km" || l == "ko" || l == "en" {
+		return l
+	}
+	return "en"
+}
+
+// MarkUnreachable records that a contact can no longer be reached (a
+// Telegram user blocked the bot). Without a guide store it does nothing.
+func (p *Pipeline) MarkUnreachable(ctx context.Context, ch hotline.Channel, address string) error {
+	if p.opts.Guide == nil {
+		return nil
+	}
+	return p.opts.Guide.store.MarkUnreachable(ctx, ch, address)
+}
