@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,6 +55,10 @@ type Config struct {
 	// proxy would share one rate-limit budget; with a wrong list, anyone
 	// could pick their own address.
 	TrustedProxies []string
+
+	// MetricsToken, when set, lets /metrics be read from elsewhere than
+	// this machine with "Authorization: Bearer <token>".
+	MetricsToken string
 }
 
 // Deps are the services the handlers call.
@@ -72,6 +77,10 @@ type Server struct {
 	log  *slog.Logger
 	app  *fiber.App
 	form *formHandler
+
+	access accessRecorder // audit_reads.go
+	obs    *observability // metrics.go
+	panics atomic.Int64   // security.go
 }
 
 // DefaultBodyLimit is large enough for any webhook or form Hotline accepts
@@ -103,6 +112,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		fcfg.EnableTrustedProxyCheck = true
 		fcfg.TrustedProxies = cfg.TrustedProxies
 	}
+	s.limits(&fcfg)
 	s.app = fiber.New(fcfg)
 	if err := s.routes(); err != nil {
 		return nil, err
@@ -111,6 +121,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 }
 
 func (s *Server) routes() error {
+	s.harden()
 	s.app.Get("/healthz", s.handleHealth)
 
 	s.app.Post("/webhooks/twilio/messages", s.handleTwilioMessage)

@@ -55,6 +55,7 @@ func (s *Server) handleTwilioMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return s.twilioError(c, err)
 	}
+	markDuplicate(c, rcpt.Duplicate)
 	twiml, err := twilio.MessageTwiML(rcpt.Reply)
 	if err != nil {
 		return err
