@@ -43,6 +43,10 @@ type Config struct {
 	// it back in every webhook. Empty refuses the Telegram webhook.
 	TelegramSecretToken string
 
+	// VoiceDir holds an admin's Khmer voice prompts (km/*.mp3), which win
+	// over the embedded placeholders. Empty uses the embedded ones.
+	VoiceDir string
+
 	// FormSecret keys the public form's anti-forgery tokens. Empty means a
 	// random key per process (tokens then do not survive a restart).
 	FormSecret []byte
@@ -127,6 +131,7 @@ func (s *Server) routes() error {
 	s.app.Post("/webhooks/twilio/messages", s.handleTwilioMessage)
 	s.app.Post("/webhooks/twilio/status", s.handleTwilioStatus)
 	s.app.Post("/webhooks/telegram", s.handleTelegram)
+	s.registerVoice()
 
 	api := s.app.Group("/api/v1", s.requireToken)
 	api.Get("/cases", s.handleAPICaseList)

@@ -61,12 +61,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
 
-	pipeline := intake.New(db, intake.Options{Ack: ackMode, Texts: localeTexts{}})
+	iopts := intake.Options{Ack: ackMode, Texts: localeTexts{}, OrgName: os.Getenv("HOTLINE_ORG_NAME")}
+	if os.Getenv("HOTLINE_GUIDE") != "off" {
+		iopts.Guide = intake.NewGuide(db, locales.GuideTexts{})
+	}
+	pipeline := intake.New(db, iopts)
 	srv, err := server.New(server.Config{
 		PublicURL:           cfg.PublicURL,
 		TwilioAccountSID:    cfg.TwilioAccountSID,
 		TwilioAuthToken:     cfg.TwilioAuthToken,
 		TelegramSecretToken: cfg.TelegramSecretToken,
+		VoiceDir:            os.Getenv("HOTLINE_VOICE_DIR"),
 		FormSecret:          formKey,
 		TrustedProxies:      splitList(cfg.TrustedProxies),
 	}, server.Deps{Intake: pipeline, Cases: db, Users: db, DB: db, Log: log})
