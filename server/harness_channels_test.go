@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"hotline/intake"
+	"hotline/locales"
 	"hotline/server"
 	"hotline/store"
 )
@@ -22,6 +23,7 @@ const hTelegramSecret = "harness-telegram-secret_0123456789"
 // tests: the same real server and SQLite file, with more configured.
 type channelOpts struct {
 	intake intake.Options
+	guide  bool // the guide on, with the real locale questions
 }
 
 // newChannelHarness is newHarness with Telegram and voice configured and
@@ -39,6 +41,9 @@ func newChannelHarness(t *testing.T, o channelOpts) *harness {
 	base := "http://" + ln.Addr().String()
 	if o.intake.Texts == nil {
 		o.intake.Texts = harnessTexts{}
+	}
+	if o.guide {
+		o.intake.Guide = intake.NewGuide(db, locales.GuideTexts{})
 	}
 	pipeline := intake.New(db, o.intake)
 	srv, err := server.New(server.Config{

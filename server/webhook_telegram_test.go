@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"hotline"
+	"hotline/locales"
 )
 
 // tgText builds a private-chat text update (fictional chat ids).
@@ -185,5 +186,41 @@ func checkTelegramStored(t *testing.T, h *harness, w tgWant, body string) {
 	}
 	if r.Method != "sendMessage" || r.ChatID == 0 || !strings.Contains(r.Text, w.reply) {
 		t.Errorf("reply %+v, want text containing %q", r, w.reply)
+	}
+}
+
+// TestTelegramGuidedConversation runs the guide end to end over the
+// webhook: the question rides in the inline reply, in the person's
+// language, and a map link answers it.
+func TestTelegramGuidedConversation(t *testing.T) {
+	h := newChannelHarness(t, channelOpts{guide: true})
+	_, body := h.postTelegram(tgText("920001", "700201", "ko", "도와주세요 여권을 뺏겼어요"), hTelegramSecret)
+	if !strings.Contains(body, locales.T("ko", "guide.ask.location", nil)) {
+		t.Fatalf("first reply %s lacks the Korean location question", body)
+	}
+	_, body = h.postTelegram(tgText("920002", "700201", "ko", "https://maps.google.com/?q=11.0752,106.1631"), hTelegramSecret)
+	if strings.Contains(body, locales.T("ko", "guide.ask.location", nil)) || !strings.Contains(body, locales.T("ko", "guide.ask.safe", nil)) {
+		t.Fatalf("second reply %s: want the safety question, never location again", body)
+	}
+	c := h.allCases()[0]
+	if c.Location.Lat == nil || c.Location.Province != "Svay Rieng" {
+		t.Fatalf("case location %+v", c.Location)
+	}
+	_, body = h.postTelegram(tgText("920003", "700201", "ko", "중지"), hTelegramSecret)
+	if !strings.Contains(body, "[ko] stopped") {
+		t.Fatalf("STOP reply %s", body)
+	}
+	_, body = h.postTelegram(tgText("920004", "700201", "ko", "네"), hTelegramSecret)
+	if strings.Contains(body, "sendMessage") {
+		t.Fatalf("after STOP: %s", body)
+	}
+	// The user blocks the bot: the contact is marked unreachable.
+	resp, _ := h.postTelegram(`{"update_id":920005,"my_chat_member":{"chat":{"id":700201,"type":"private"},"from":{"id":700201,"is_bot":false,"first_name":"T"},"date":1,"old_chat_member":{"status":"member"},"new_chat_member":{"status":"kicked"}}}`, hTelegramSecret)
+	if resp.StatusCode != 200 {
+		t.Fatalf("blocked update: %d", resp.StatusCode)
+	}
+	_, _, unreachable, _, err := h.db.ContactSafety(t.Context(), hotline.Telegram, "700201")
+	if err != nil || !unreachable {
+		t.Fatalf("unreachable %v (%v)", unreachable, err)
 	}
 }
