@@ -54,6 +54,10 @@ type Config struct {
 	// BodyLimit caps request bodies in bytes; larger bodies get 413.
 	BodyLimit int
 
+	// AckKey signs the acknowledgement links in responder notifications;
+	// empty, /ack/ is not served.
+	AckKey []byte
+
 	// TrustedProxies are the addresses (or CIDR ranges) of reverse proxies
 	// whose X-Forwarded-For is believed. Without them, every visitor behind a
 	// proxy would share one rate-limit budget; with a wrong list, anyone
@@ -137,6 +141,7 @@ func (s *Server) routes() error {
 	api.Get("/cases", s.handleAPICaseList)
 	api.Get("/cases/:id", s.handleAPICaseGet)
 
+	s.registerAck()
 	if err := s.registerConsole(); err != nil {
 		return err
 	}

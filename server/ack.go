@@ -1,0 +1,120 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hotline"
+	"hotline/handoff"
+	"hotline/locales"
+	"hotline/store"
+)
+
+// ackStore is what the acknowledgement links need from storage.
+type ackStore interface {
+	AckLink(ctx context.Context, hash string) (store.AckLinkTarget, error)
+	UseAckLink(ctx context.Context, hash string) (store.AckLinkTarget, error)
+}
+
+// registerAck serves the links in notifications: GET shows what the link
+// acknowledges and a button, POST acknowledges. A GET never uses the
+// link, because mail scanners and link previews open every URL they see.
+func (s *Server) registerAck() {
+	db, ok := s.deps.Cases.(ackStore)
+	if !ok || len(s.cfg.AckKey) == 0 {
+		return
+	}
+	h := &ackHandler{db: db, signer: handoff.AckSigner{Key: s.cfg.AckKey}, now: time.Now}
+	g := s.app.Group("/ack", consoleHeaders)
+	g.Get("/:token", h.show)
+	g.Post("/:token", h.use)
+}
+
+type ackHandler struct {
+	db     ackStore
+	signer handoff.AckSigner
+	now    func() time.Time
+}
+
+var ackPage = template.Must(template.New("ack").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>{{.Title}}</title></head>
+<body><main><h1>{{.Title}}</h1>
+{{if .Message}}<p role="status">{{.Message}}</p>{{end}}
+{{if .Confirm}}<form method="post"><button type="submit">{{.Confirm}}</button></form>{{end}}
+</main></body></html>`))
+
+type ackView struct {
+	Lang, Title, Message, Confirm string
+}
+
+func (h *ackHandler) render(c *fiber.Ctx, status int, lang, msgID, confirmID string, t store.AckLinkTarget) error {
+	data := map[string]any{"Ref": t.CaseRef}
+	v := ackView{Lang: lang, Title: locales.T(lang, "ackpage.title", nil)}
+	if msgID != "" {
+		v.Message = locales.T(lang, msgID, data)
+	}
+	if confirmID != "" {
+		v.Confirm = locales.T(lang, confirmID, data)
+	}
+	c.Status(status)
+	c.Type("html", "utf-8")
+	return ackPage.Execute(c.Response().BodyWriter(), v)
+}
+
+// check verifies the signature before touching the database.
+func (h *ackHandler) check(c *fiber.Ctx) (string, string, int, string) {
+	lang := locales.Pick(c.Query("lang"), c.Get(fiber.HeaderAcceptLanguage))
+	_, hash, err := h.signer.Verify(c.Params("token"), h.now())
+	switch {
+	case errors.Is(err, handoff.ErrAckExpired):
+		return lang, "", fiber.StatusGone, "ackpage.expired"
+	case err != nil:
+		return lang, "", fiber.StatusNotFound, "ackpage.invalid"
+	}
+	return lang, hash, 0, ""
+}
+
+func (h *ackHandler) outcome(err error) (int, string) {
+	switch {
+	case errors.Is(err, store.ErrAckLinkUsed):
+		return fiber.StatusGone, "ackpage.used"
+	case errors.Is(err, store.ErrAckLinkExpired):
+		return fiber.StatusGone, "ackpage.expired"
+	case hotline.ErrorCode(err) == hotline.ENOTFOUND:
+		return fiber.StatusNotFound, "ackpage.invalid"
+	}
+	return 0, ""
+}
+
+func (h *ackHandler) show(c *fiber.Ctx) error {
+	lang, hash, status, msg := h.check(c)
+	if status != 0 {
+		return h.render(c, status, lang, msg, "", store.AckLinkTarget{})
+	}
+	t, err := h.db.AckLink(c.UserContext(), hash)
+	if st, msg := h.outcome(err); st != 0 {
+		return h.render(c, st, lang, msg, "", t)
+	} else if err != nil {
+		return err
+	}
+	return h.render(c, fiber.StatusOK, lang, "", "ackpage.confirm", t)
+}
+
+func (h *ackHandler) use(c *fiber.Ctx) error {
+	lang, hash, status, msg := h.check(c)
+	if status != 0 {
+		return h.render(c, status, lang, msg, "", store.AckLinkTarget{})
+	}
+	t, err := h.db.UseAckLink(c.UserContext(), hash)
+	if st, msg := h.outcome(err); st != 0 {
+		return h.render(c, st, lang, msg, "", t)
+	} else if err != nil {
+		return err
+	}
+	return h.render(c, fiber.StatusOK, lang, "ackpage.done", "", t)
+}

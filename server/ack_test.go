@@ -1,0 +1,94 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"hotline"
+	"hotline/handoff"
+	"hotline/intake"
+	"hotline/server"
+	"hotline/store"
+)
+
+func TestAckLinkWorksOnceThenNotAndExpires(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	key := []byte("ack-key-0123456789abcdef0123456789")
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	base := "http://" + ln.Addr().String()
+	srv, err := server.New(server.Config{PublicURL: base, AckKey: key},
+		server.Deps{Intake: intake.New(db, intake.Options{Texts: harnessTexts{}}), Cases: db, Users: db, DB: db,
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Shutdown(ctx)
+
+	// A critical case routed to the embassy.
+	if _, err := db.AddRoute(ctx, "admin", "Embassy consular desk", store.RoutingRule{Lang: "ko"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.RecordInbound(ctx, hotline.Inbound{Channel: hotline.SMS, ExternalID: "SMack1", From: "+821000001234", Body: "help", ReceivedAt: time.Now()},
+		hotline.Triage{Lang: "ko", Urgency: hotline.Critical, Reporter: hotline.ReporterSelf}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := db.Handoffs(ctx, r.CaseID)
+	if len(hs) != 1 {
+		t.Fatalf("hand-offs %+v", hs)
+	}
+	signer := handoff.AckSigner{Key: key}
+	token, hash := signer.Mint(hs[0].ID, 0, time.Now().Add(time.Hour))
+	if err := db.SaveAckToken(ctx, hash, hs[0].ID, 0, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	do := func(method, token string) (int, string) {
+		req, _ := http.NewRequest(method, base+"/ack/"+token+"?lang=ko", nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	// Opening the link (a mail scanner would) acknowledges nothing.
+	if code, body := do(http.MethodGet, token); code != 200 || !strings.Contains(body, r.CaseRef) || !strings.Contains(body, "<form") {
+		t.Fatalf("GET: %d %s", code, body)
+	}
+	if hs, _ := db.Handoffs(ctx, r.CaseID); hs[0].AcknowledgedAt != nil {
+		t.Fatal("a GET acknowledged the hand-off")
+	}
+	if code, body := do(http.MethodPost, token); code != 200 || !strings.Contains(body, "접수가 확인되었습니다") {
+		t.Fatalf("POST: %d %s", code, body)
+	}
+	if hs, _ := db.Handoffs(ctx, r.CaseID); hs[0].AcknowledgedAt == nil {
+		t.Fatal("the hand-off is not acknowledged")
+	}
+	if code, _ := do(http.MethodPost, token); code != http.StatusGone {
+		t.Fatalf("second use: %d", code)
+	}
+	// Expired and forged links.
+	old, oldHash := signer.Mint(hs[0].ID, 0, time.Now().Add(-time.Minute))
+	db.SaveAckToken(ctx, oldHash, hs[0].ID, 0, time.Now().Add(-time.Minute))
+	if code, _ := do(http.MethodPost, old); code != http.StatusGone {
+		t.Fatalf("expired: %d", code)
+	}
+	forged, _ := handoff.AckSigner{Key: []byte("another key")}.Mint(hs[0].ID, 0, time.Now().Add(time.Hour))
+	if code, _ := do(http.MethodGet, forged); code != http.StatusNotFound {
+		t.Fatalf("forged: %d", code)
+	}
+}
