@@ -15,6 +15,8 @@ import (
 
 	"hotline"
 	"hotline/intake"
+	"hotline/internal/logsafe"
+	"hotline/internal/storemetrics"
 	"hotline/locales"
 	"hotline/server"
 	"hotline/store"
@@ -35,7 +37,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	// Every log line passes the redaction handler: no body or full phone
+	// number reaches stderr even when a caller forgets.
+	log := slog.New(logsafe.NewHandler(slog.NewTextHandler(stderr, nil)))
+	slog.SetDefault(log)
 
 	opts := store.DefaultOptions()
 	opts.GroupCommit = *groupCommit
@@ -74,8 +79,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		VoiceDir:            os.Getenv("HOTLINE_VOICE_DIR"),
 		FormSecret:          formKey,
 		TrustedProxies:      splitList(cfg.TrustedProxies),
+		MetricsToken:        os.Getenv("HOTLINE_METRICS_TOKEN"),
 	}, server.Deps{Intake: pipeline, Cases: db, Users: db, DB: db, Log: log})
 	if err != nil {
+		return err
+	}
+	if err := srv.RegisterMetrics(storemetrics.New(db, log)); err != nil {
 		return err
 	}
 
