@@ -84,8 +84,11 @@ func (d *Dispatcher) Kick() {
 }
 
 // Run settles rows a crash left in flight, then works the outbox until ctx
-// ends. Sends already under way are finished (and recorded) before Run
-// returns: stopping must not create the very uncertainty a crash does.
+// ends: one loop queues and escalates hand-off notifications, Workers
+// loops each claim and send one row at a time, so a slow provider holds
+// only its own rows. Sends already under way are finished (and recorded)
+// before Run returns: stopping must not create the very uncertainty a
+// crash does.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	unc, req, err := d.db.RecoverSending(context.WithoutCancel(ctx))
 	if err != nil {
@@ -94,14 +97,37 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	if unc+req > 0 {
 		d.log.Warn("dispatch: rows interrupted by a crash", "replies_uncertain", unc, "notifications_resent", req)
 	}
+	var wg sync.WaitGroup
+	wake := make(chan struct{})
+	var mu sync.Mutex
+	broadcast := func() {
+		mu.Lock()
+		close(wake)
+		wake = make(chan struct{})
+		mu.Unlock()
+	}
+	waitCh := func() chan struct{} {
+		mu.Lock()
+		defer mu.Unlock()
+		return wake
+	}
+	for i := 0; i < d.cfg.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.worker(ctx, waitCh)
+		}()
+	}
 	t := time.NewTicker(d.cfg.Poll)
 	defer t.Stop()
 	for {
-		if err := d.Round(ctx); err != nil && ctx.Err() == nil {
-			d.log.Error("dispatch round failed", "err", err)
+		if err := d.sweep(context.WithoutCancel(ctx)); err != nil {
+			d.log.Error("dispatch sweep failed", "err", err)
 		}
+		broadcast()
 		select {
 		case <-ctx.Done():
+			wg.Wait()
 			return nil
 		case <-t.C:
 		case <-d.kick:
@@ -109,32 +135,54 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	}
 }
 
-// Round does one pass: queue notifications for new hand-offs, escalate
-// overdue ones, then claim and send what is due, waiting for every send.
-func (d *Dispatcher) Round(ctx context.Context) error {
+// worker claims and sends one row at a time until ctx ends.
+func (d *Dispatcher) worker(ctx context.Context, wake func() chan struct{}) {
 	bg := context.WithoutCancel(ctx)
-	if _, err := d.db.NotifyHandoffs(bg); err != nil {
+	for ctx.Err() == nil {
+		w := wake()
+		rows, err := d.db.ClaimOutbox(bg, 1)
+		if err != nil {
+			d.log.Error("dispatch: claim failed", "err", err)
+		}
+		if len(rows) == 1 {
+			d.send(bg, rows[0])
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-w:
+		}
+	}
+}
+
+// sweep queues notifications for new hand-offs and escalates overdue ones.
+func (d *Dispatcher) sweep(ctx context.Context) error {
+	if _, err := d.db.NotifyHandoffs(ctx); err != nil {
 		return err
 	}
-	if n, err := d.db.EscalateDue(bg, d.cfg.EscalateAfter); err != nil {
-		return err
-	} else if n > 0 {
+	n, err := d.db.EscalateDue(ctx, d.cfg.EscalateAfter)
+	if n > 0 {
 		d.log.Warn("dispatch: critical hand-offs escalated", "count", n)
 	}
-	if ctx.Err() != nil {
-		return nil
+	return err
+}
+
+// Round does one pass synchronously (tests and tools): sweep, then claim
+// up to Workers due rows and send them, waiting for every send.
+func (d *Dispatcher) Round(ctx context.Context) error {
+	bg := context.WithoutCancel(ctx)
+	if err := d.sweep(bg); err != nil {
+		return err
 	}
-	rows, err := d.db.ClaimOutbox(bg, d.cfg.Workers*4)
+	rows, err := d.db.ClaimOutbox(bg, d.cfg.Workers)
 	if err != nil {
 		return err
 	}
-	sem := make(chan struct{}, d.cfg.Workers)
 	var wg sync.WaitGroup
 	for _, r := range rows {
-		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer wg.Done()
 			d.send(bg, r)
 		}()
 	}

@@ -107,7 +107,7 @@ func (db *DB) ClaimOutbox(ctx context.Context, limit int) ([]OutboxRow, error) {
 	now := db.now()
 	rows, err := db.rdb.QueryContext(ctx, `
 		SELECT id FROM outbox WHERE status IN ('queued', 'pending') AND next_attempt_at <= ?
-		ORDER BY next_attempt_at, id LIMIT ?`, ms(now), limit)
+		ORDER BY next_attempt_at, id LIMIT ?`, ms(now), limit*4+4)
 	if err != nil {
 		return nil, fmt.Errorf("store: due outbox: %w", err)
 	}
@@ -128,6 +128,9 @@ func (db *DB) ClaimOutbox(ctx context.Context, limit int) ([]OutboxRow, error) {
 	err = db.write(ctx, func(tx *writeTx) error {
 		out = out[:0]
 		for _, id := range ids {
+			if len(out) >= limit {
+				break
+			}
 			var r OutboxRow
 			var caseID, msgID, handoffID, responderID sql.NullInt64
 			var kind, channel string

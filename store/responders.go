@@ -169,3 +169,14 @@ func (db *DB) RemoveResponder(ctx context.Context, actor string, id int64) error
 		return audit(tx, now, actor, "responder.removed", 0, map[string]any{"responder_id": id, "kept_off_duty": used > 0})
 	})
 }
+
+// ResponderSecret is the webhook signing secret of the responder an outbox
+// row goes to.
+func (db *DB) ResponderSecret(ctx context.Context, outboxID int64) (string, error) {
+	var s string
+	err := db.rdb.QueryRowContext(ctx, `SELECT r.secret FROM outbox x JOIN responders r ON r.id = x.responder_id WHERE x.id = ?`, outboxID).Scan(&s)
+	if err != nil {
+		return "", fmt.Errorf("store: secret for outbox %d: %w", outboxID, err)
+	}
+	return s, nil
+}

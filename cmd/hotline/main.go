@@ -25,6 +25,8 @@ commands:
   triage                      read JSON lines on stdin, write triage results on stdout
   user add NAME --role ROLE   create a staff account (admin, agent or responder)
   token create NAME           issue an API token for a user
+  responder add|list|duty|remove   responder contacts of organisations
+  route add|list|remove            routing rules: which cases go to which organisation
   telegram set-webhook        register HOTLINE_PUBLIC_URL/webhooks/telegram with the secret
   audit verify                check the audit log's hash chain, name the first broken link
   backup PATH                 write a consistent copy of the database, also while serving
@@ -57,6 +59,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdUser(ctx, args[1:], stdin, stdout)
 	case "token":
 		err = cmdToken(ctx, args[1:], stdout)
+	case "responder":
+		err = cmdResponder(ctx, args[1:], stdout)
+	case "route":
+		err = cmdRoute(ctx, args[1:], stdout)
 	case "telegram":
 		err = cmdTelegram(ctx, args[1:], stdout)
 	case "audit":

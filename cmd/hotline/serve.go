@@ -65,6 +65,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	ackKey, err := loadOrCreateKey(cfg.DB + ".ackkey")
+	if err != nil {
+		return err
+	}
+	disp, err := newDispatcher(db, cfg, ackKey, log)
+	if err != nil {
+		return err
+	}
 
 	iopts := intake.Options{Ack: ackMode, Texts: localeTexts{}, OrgName: os.Getenv("HOTLINE_ORG_NAME")}
 	if os.Getenv("HOTLINE_GUIDE") != "off" {
@@ -78,6 +86,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		TelegramSecretToken: cfg.TelegramSecretToken,
 		VoiceDir:            os.Getenv("HOTLINE_VOICE_DIR"),
 		FormSecret:          formKey,
+		AckKey:              ackKey,
 		TrustedProxies:      splitList(cfg.TrustedProxies),
 		MetricsToken:        os.Getenv("HOTLINE_METRICS_TOKEN"),
 	}, server.Deps{Intake: pipeline, Cases: db, Users: db, DB: db, Log: log})
@@ -93,6 +102,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The address on stdout lets scripts and tests that pass :0 find the port.
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 
+	// Deferred after db.Close, so it runs first: sends in flight are
+	// recorded before the database closes.
+	defer runDispatcher(disp, log)()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
