@@ -236,6 +236,10 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 	if err != nil {
 		return hotline.Receipt{}, fmt.Errorf("store: message insert: %w", err)
 	}
+	// The entity index (store/entities_index.go) links the case in the same write.
+	if err := indexEntities(tx, c.id, msgID, at, t, in.Lat, in.Lon); err != nil {
+		return hotline.Receipt{}, err
+	}
 
 	if !found {
 		if err := audit(tx, now, "intake", "case.created", c.id, caseCreatedDetail{
