@@ -8,7 +8,9 @@ import "strings"
 type GuideTexts struct{}
 
 // GuideOrder lists the items of guide.order in lang.
-func (GuideTexts) GuideOrder(lang string) []string { return strings.Fields(T(lang, "guide.order", nil)) }
+func (GuideTexts) GuideOrder(lang string) []string {
+	return strings.Fields(T(lang, "guide.order", nil))
+}
 
 // GuideQuestion is guide.ask.<item> in lang.
 func (GuideTexts) GuideQuestion(lang, item string) string {
