@@ -93,7 +93,7 @@ func (s *Server) registerConsole() error {
 	g.Get("/account", h.auth, h.account)
 	g.Post("/account/password", h.auth, h.checkCSRF, h.changePassword)
 	g.Post("/account/lang", h.auth, h.checkCSRF, h.setLang)
-	g.Get("/cases/:id", h.auth, h.caseGet)
+	g.Get("/cases/:id", h.auth, h.caseWithLinks)
 	g.Get("/cases/:id/events", h.auth, h.caseEvents)
 	staff := []fiber.Handler{h.auth, h.checkCSRF, h.staffOnly}
 	g.Post("/cases/:id/assign", append(staff, h.assign)...)
@@ -105,6 +105,7 @@ func (s *Server) registerConsole() error {
 	g.Post("/cases/:id/merge", append(staff, h.merge)...)
 	g.Post("/cases/:id/ack", h.auth, h.checkCSRF, h.acknowledge)
 	h.registerAdmin(g)
+	h.registerTaskForce(g)
 	return nil
 }
 

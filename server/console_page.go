@@ -33,6 +33,8 @@ type consolePage struct {
 	Case  *caseView
 	// AdminPage is the admin page: accounts and organisations.
 	AdminPage *adminView
+	// Links are the case page's links to other cases (console_entity_links.go).
+	Links *caseLinksView
 }
 
 func (h *console) page(c *fiber.Ctx, s *hotline.Session, titleID string) *consolePage {
