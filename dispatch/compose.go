@@ -7,13 +7,12 @@ import (
 
 	"hotline"
 	"hotline/handoff"
-	"hotline/store"
 )
 
 // compose writes a notification at send time, from the case as it is now,
 // in the responder's language, with a fresh single-use acknowledgement
 // link (a resent notification gets a new one).
-func (d *Dispatcher) compose(ctx context.Context, r *store.OutboxRow) error {
+func (d *Dispatcher) compose(ctx context.Context, r *hotline.OutboxRow) error {
 	src, err := d.db.NotificationSource(ctx, r.HandoffID, r.ResponderID)
 	if err != nil {
 		return err

@@ -14,7 +14,6 @@ import (
 
 	"hotline"
 	"hotline/handoff"
-	"hotline/store"
 )
 
 // CodeNoAnswer is the SendError code a Sender uses when the request may
@@ -42,9 +41,14 @@ type Config struct {
 	Log           *slog.Logger
 }
 
+// Store is what the dispatcher needs from storage; *store.DB implements it.
+// Only the interface is named here, so the dispatcher works against any
+// storage engine that keeps an outbox.
+type Store = hotline.OutboxStore
+
 // Dispatcher works the outbox of one store.
 type Dispatcher struct {
-	db   *store.DB
+	db   Store
 	cfg  Config
 	log  *slog.Logger
 	ack  handoff.AckSigner
@@ -52,7 +56,7 @@ type Dispatcher struct {
 }
 
 // New makes a Dispatcher; Run starts it.
-func New(db *store.DB, cfg Config) *Dispatcher {
+func New(db Store, cfg Config) *Dispatcher {
 	if cfg.AckTTL <= 0 {
 		cfg.AckTTL = 24 * time.Hour
 	}
@@ -192,7 +196,7 @@ func (d *Dispatcher) Round(ctx context.Context) error {
 
 // send delivers one claimed row and records the outcome. It runs on a
 // context that ignores shutdown, bounded by SendTimeout.
-func (d *Dispatcher) send(ctx context.Context, r store.OutboxRow) {
+func (d *Dispatcher) send(ctx context.Context, r hotline.OutboxRow) {
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.SendTimeout)
 	defer cancel()
 	if r.Channel == hotline.SMS || r.Channel == hotline.WhatsApp {
@@ -206,36 +210,40 @@ func (d *Dispatcher) send(ctx context.Context, r store.OutboxRow) {
 	}
 	s := d.cfg.Senders[r.Channel]
 	if s == nil {
-		d.record(ctx, "not configured", d.db.MarkFailed(ctx, r, store.OutboxNotConfigured, hotline.ErrNotConfigured.Error(), false))
+		d.record(ctx, "not configured", d.db.MarkFailed(ctx, r, hotline.OutboxNotConfigured, hotline.ErrNotConfigured.Error(), false))
 		return
+	}
+	if r.DNCOverride != "" {
+		// Ids only: the reason is in the audit trail, not in logs.
+		d.log.Warn("dispatch: reply to a do-not-contact contact under a staff override", "outbox", r.ID, "case", r.CaseID)
 	}
 	id, err := s.Send(ctx, r.Outbound)
 	switch {
 	case err == nil:
 		d.record(ctx, "sent", d.db.MarkSent(ctx, r, id))
 	case errors.Is(err, hotline.ErrNotConfigured):
-		d.record(ctx, "not configured", d.db.MarkFailed(ctx, r, store.OutboxNotConfigured, err.Error(), false))
+		d.record(ctx, "not configured", d.db.MarkFailed(ctx, r, hotline.OutboxNotConfigured, err.Error(), false))
 	default:
 		var se *hotline.SendError
 		if errors.As(err, &se) && se.Unreachable {
-			d.record(ctx, "unreachable", d.db.MarkFailed(ctx, r, store.OutboxFailed, err.Error(), true))
+			d.record(ctx, "unreachable", d.db.MarkFailed(ctx, r, hotline.OutboxFailed, err.Error(), true))
 			return
 		}
 		if r.Kind == hotline.OutboundReply && se != nil && se.Code == CodeNoAnswer {
 			// The provider may have the message: a victim is not texted twice.
-			d.record(ctx, "uncertain", d.db.MarkFailed(ctx, r, store.OutboxUncertain, err.Error(), false))
+			d.record(ctx, "uncertain", d.db.MarkFailed(ctx, r, hotline.OutboxUncertain, err.Error(), false))
 			return
 		}
 		if hotline.IsRetryable(err) {
 			d.retry(ctx, r, err)
 			return
 		}
-		d.record(ctx, "failed", d.db.MarkFailed(ctx, r, store.OutboxFailed, err.Error(), false))
+		d.record(ctx, "failed", d.db.MarkFailed(ctx, r, hotline.OutboxFailed, err.Error(), false))
 	}
 }
 
 // retry schedules another attempt, or gives up visibly after the last.
-func (d *Dispatcher) retry(ctx context.Context, r store.OutboxRow, err error) {
+func (d *Dispatcher) retry(ctx context.Context, r hotline.OutboxRow, err error) {
 	var hint time.Duration
 	var se *hotline.SendError
 	if errors.As(err, &se) {
@@ -243,7 +251,7 @@ func (d *Dispatcher) retry(ctx context.Context, r store.OutboxRow, err error) {
 	}
 	next, ok := d.cfg.Backoff.Next(r.Attempts, hint)
 	if !ok {
-		d.record(ctx, "failed after retries", d.db.MarkFailed(ctx, r, store.OutboxFailed, err.Error(), false))
+		d.record(ctx, "failed after retries", d.db.MarkFailed(ctx, r, hotline.OutboxFailed, err.Error(), false))
 		return
 	}
 	d.record(ctx, "retry", d.db.MarkRetry(ctx, r, err.Error(), time.Now().Add(next)))

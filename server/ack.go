@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"html/template"
 	"time"
@@ -11,14 +10,10 @@ import (
 	"hotline"
 	"hotline/handoff"
 	"hotline/locales"
-	"hotline/store"
 )
 
 // ackStore is what the acknowledgement links need from storage.
-type ackStore interface {
-	AckLink(ctx context.Context, hash string) (store.AckLinkTarget, error)
-	UseAckLink(ctx context.Context, hash string) (store.AckLinkTarget, error)
-}
+type ackStore = hotline.AckLinkStore
 
 // registerAck serves the links in notifications: GET shows what the link
 // acknowledges and a button, POST acknowledges. A GET never uses the
@@ -52,7 +47,7 @@ type ackView struct {
 	Lang, Title, Message, Confirm string
 }
 
-func (h *ackHandler) render(c *fiber.Ctx, status int, lang, msgID, confirmID string, t store.AckLinkTarget) error {
+func (h *ackHandler) render(c *fiber.Ctx, status int, lang, msgID, confirmID string, t hotline.AckLinkTarget) error {
 	data := map[string]any{"Ref": t.CaseRef}
 	v := ackView{Lang: lang, Title: locales.T(lang, "ackpage.title", nil)}
 	if msgID != "" {
@@ -81,9 +76,9 @@ func (h *ackHandler) check(c *fiber.Ctx) (string, string, int, string) {
 
 func (h *ackHandler) outcome(err error) (int, string) {
 	switch {
-	case errors.Is(err, store.ErrAckLinkUsed):
+	case errors.Is(err, hotline.ErrAckLinkUsed):
 		return fiber.StatusGone, "ackpage.used"
-	case errors.Is(err, store.ErrAckLinkExpired):
+	case errors.Is(err, hotline.ErrAckLinkExpired):
 		return fiber.StatusGone, "ackpage.expired"
 	case hotline.ErrorCode(err) == hotline.ENOTFOUND:
 		return fiber.StatusNotFound, "ackpage.invalid"
@@ -94,7 +89,7 @@ func (h *ackHandler) outcome(err error) (int, string) {
 func (h *ackHandler) show(c *fiber.Ctx) error {
 	lang, hash, status, msg := h.check(c)
 	if status != 0 {
-		return h.render(c, status, lang, msg, "", store.AckLinkTarget{})
+		return h.render(c, status, lang, msg, "", hotline.AckLinkTarget{})
 	}
 	t, err := h.db.AckLink(c.UserContext(), hash)
 	if st, msg := h.outcome(err); st != 0 {
@@ -108,7 +103,7 @@ func (h *ackHandler) show(c *fiber.Ctx) error {
 func (h *ackHandler) use(c *fiber.Ctx) error {
 	lang, hash, status, msg := h.check(c)
 	if status != 0 {
-		return h.render(c, status, lang, msg, "", store.AckLinkTarget{})
+		return h.render(c, status, lang, msg, "", hotline.AckLinkTarget{})
 	}
 	t, err := h.db.UseAckLink(c.UserContext(), hash)
 	if st, msg := h.outcome(err); st != 0 {

@@ -25,22 +25,14 @@ func (db *DB) SaveAckToken(ctx context.Context, hash string, handoffID, responde
 	})
 }
 
-// AckLinkTarget says what an acknowledgement link is for, without using
-// it: the page behind the link shows it before the responder confirms.
-type AckLinkTarget struct {
-	HandoffID    int64
-	CaseID       int64
-	CaseRef      string
-	Organisation string
-	Urgency      hotline.Urgency
-	Acknowledged bool
-}
+// AckLinkTarget is hotline.AckLinkTarget under its old name.
+type AckLinkTarget = hotline.AckLinkTarget
 
 // ErrAckLinkUsed and ErrAckLinkExpired are the two ways a genuine link
 // stops working.
 var (
-	ErrAckLinkUsed    = hotline.Errorf(hotline.ECONFLICT, "this link was already used")
-	ErrAckLinkExpired = hotline.Errorf(hotline.ECONFLICT, "this link has expired")
+	ErrAckLinkUsed    = hotline.ErrAckLinkUsed
+	ErrAckLinkExpired = hotline.ErrAckLinkExpired
 	errAckLinkUnknown = hotline.Errorf(hotline.ENOTFOUND, "unknown link")
 )
 
@@ -52,10 +44,10 @@ func (db *DB) AckLink(ctx context.Context, hash string) (AckLinkTarget, error) {
 	var acked sql.NullInt64
 	var u int
 	err := db.rdb.QueryRowContext(ctx, `
-		SELECT h.id, c.id, c.ref, o.name, c.urgency, t.used_at, t.expires_at, h.acknowledged_at
+		SELECT h.id, h.organisation_id, c.id, c.ref, o.name, c.urgency, t.used_at, t.expires_at, h.acknowledged_at
 		FROM ack_tokens t JOIN handoffs h ON h.id = t.handoff_id JOIN cases c ON c.id = h.case_id
 		JOIN organisations o ON o.id = h.organisation_id
-		WHERE t.token_hash = ?`, hash).Scan(&t.HandoffID, &t.CaseID, &t.CaseRef, &t.Organisation, &u, &used, &expires, &acked)
+		WHERE t.token_hash = ?`, hash).Scan(&t.HandoffID, &t.OrganisationID, &t.CaseID, &t.CaseRef, &t.Organisation, &u, &used, &expires, &acked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, errAckLinkUnknown
 	}

@@ -188,10 +188,16 @@ func (db *DB) QueueReply(ctx context.Context, actor hotline.Staff, r hotline.Rep
 			r.CaseID, contactID, channel, body, ms(now)).Scan(&msgID); err != nil {
 			return err
 		}
+		// The override travels with the row only when it was for this
+		// rule: a STOP that arrives after a window override still stops it.
+		dncOverride := ""
+		if dnc && r.Override {
+			dncOverride = strings.TrimSpace(r.OverrideReason)
+		}
 		if _, err := tx.Exec(`
-			INSERT INTO outbox (case_id, message_id, kind, channel, recipient, body, status, next_attempt_at, created_at, updated_at)
-			VALUES (?, ?, 'reply', ?, ?, ?, 'queued', ?, ?, ?)`,
-			r.CaseID, msgID, channel, address, body, ms(now), ms(now), ms(now)); err != nil {
+			INSERT INTO outbox (case_id, message_id, kind, channel, recipient, body, status, next_attempt_at, created_at, updated_at, dnc_override)
+			VALUES (?, ?, 'reply', ?, ?, ?, 'queued', ?, ?, ?, ?)`,
+			r.CaseID, msgID, channel, address, body, ms(now), ms(now), ms(now), dncOverride); err != nil {
 			return err
 		}
 		d := map[string]any{"message_id": msgID, "channel": channel}

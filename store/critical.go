@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"hotline"
 )
 
 // systemUser is the account automatic hand-offs are recorded under
@@ -207,31 +210,40 @@ func (db *DB) EscalateDue(ctx context.Context, after time.Duration) (int, error)
 	return n, err
 }
 
-// HandoffTimer is the escalation state of a case's open critical
-// hand-offs, for the queue.
-type HandoffTimer struct {
-	EscalateAt time.Time
-	Level      int
-}
+// HandoffTimer is hotline.HandoffTimer under its old name.
+type HandoffTimer = hotline.HandoffTimer
 
 // EscalationTimers returns, for each of caseIDs with an unacknowledged
 // hand-off on a timer, the soonest escalation.
 func (db *DB) EscalationTimers(ctx context.Context, caseIDs []int64) (map[int64]HandoffTimer, error) {
 	out := map[int64]HandoffTimer{}
-	for _, id := range caseIDs {
-		var at sql.NullInt64
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	// One query for a whole page of the queue: the partial index
+	// handoffs_escalate holds only the few hand-offs on a timer.
+	args := make([]any, len(caseIDs))
+	for i, id := range caseIDs {
+		args[i] = id
+	}
+	rows, err := db.rdb.QueryContext(ctx, `
+		SELECT case_id, min(escalate_at), COALESCE(max(escalation_level), 0) FROM handoffs
+		WHERE escalate_at IS NOT NULL AND acknowledged_at IS NULL
+		  AND case_id IN (?`+strings.Repeat(",?", len(caseIDs)-1)+`)
+		GROUP BY case_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: escalation timers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, at int64
 		var level int
-		err := db.rdb.QueryRowContext(ctx, `
-			SELECT min(escalate_at), COALESCE(max(escalation_level), 0) FROM handoffs
-			WHERE case_id = ? AND acknowledged_at IS NULL AND escalate_at IS NOT NULL`, id).Scan(&at, &level)
-		if err != nil {
+		if err := rows.Scan(&id, &at, &level); err != nil {
 			return nil, err
 		}
-		if at.Valid {
-			out[id] = HandoffTimer{EscalateAt: fromMS(at.Int64), Level: level}
-		}
+		out[id] = HandoffTimer{EscalateAt: fromMS(at), Level: level}
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 func (db *DB) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {

@@ -9,16 +9,8 @@ import (
 	"hotline"
 )
 
-// NotificationSource is everything a notification about a hand-off is
-// written from.
-type NotificationSource struct {
-	Case      *hotline.Case // with messages and the full contact
-	Name      string        // the contact's profile name, if any
-	Handoff   hotline.Handoff
-	Responder Responder
-	// Consent is the reporter's consent to pass their number and name on.
-	Consent bool
-}
+// NotificationSource is hotline.NotificationSource under its old name.
+type NotificationSource = hotline.NotificationSource
 
 // NotificationSource loads a hand-off's case for the responder it goes to.
 func (db *DB) NotificationSource(ctx context.Context, handoffID, responderID int64) (NotificationSource, error) {

@@ -14,24 +14,17 @@ import (
 // default); the dispatcher commits sending before it calls a provider, so a
 // crash in between leaves evidence instead of silence.
 const (
-	OutboxQueued        = "queued"
-	OutboxSending       = "sending"
-	OutboxSent          = "sent"
-	OutboxFailed        = "failed"
-	OutboxUncertain     = "uncertain"
-	OutboxNotConfigured = "not_sent_unconfigured"
-	OutboxDoNotContact  = "not_sent_dnc"
+	OutboxQueued        = hotline.OutboxQueued
+	OutboxSending       = hotline.OutboxSending
+	OutboxSent          = hotline.OutboxSent
+	OutboxFailed        = hotline.OutboxFailed
+	OutboxUncertain     = hotline.OutboxUncertain
+	OutboxNotConfigured = hotline.OutboxNotConfigured
+	OutboxDoNotContact  = hotline.OutboxDoNotContact
 )
 
-// OutboxRow is a claimed outbox row: what to send and what the dispatcher
-// needs to decide about it.
-type OutboxRow struct {
-	hotline.Outbound
-	MessageID   int64
-	HandoffID   int64
-	ResponderID int64
-	Attempts    int // including the attempt just claimed
-}
+// OutboxRow is hotline.OutboxRow, kept under its old name for callers.
+type OutboxRow = hotline.OutboxRow
 
 // RecoverSending settles rows a crash left in sending. No provider takes an
 // idempotency key, so such a row may or may not have gone out: a reply to a
@@ -101,8 +94,9 @@ func (db *DB) RecoverSending(ctx context.Context) (uncertain, requeued int, err 
 }
 
 // ClaimOutbox marks up to limit due rows sending, in a committed write, and
-// returns them. A reply whose contact asked not to be contacted since it was
-// queued is not claimed but settled as not sent.
+// returns them. A reply whose contact asked not to be contacted is not
+// claimed but settled as not sent, unless a staff member queued it with an
+// override of exactly that rule (the reason is on the row and audited).
 func (db *DB) ClaimOutbox(ctx context.Context, limit int) ([]OutboxRow, error) {
 	now := db.now()
 	rows, err := db.rdb.QueryContext(ctx, `
@@ -137,9 +131,9 @@ func (db *DB) ClaimOutbox(ctx context.Context, limit int) ([]OutboxRow, error) {
 			err := tx.QueryRow(`
 				UPDATE outbox SET status = 'sending', attempts = attempts + 1, sending_at = ?, updated_at = ?
 				WHERE id = ? AND status IN ('queued', 'pending')
-				RETURNING id, case_id, message_id, handoff_id, responder_id, kind, channel, recipient, subject, body, attempts`,
+				RETURNING id, case_id, message_id, handoff_id, responder_id, kind, channel, recipient, subject, body, attempts, dnc_override`,
 				ms(now), ms(now), id).Scan(&r.ID, &caseID, &msgID, &handoffID, &responderID, &kind, &channel,
-				&r.To, &r.Subject, &r.Body, &r.Attempts)
+				&r.To, &r.Subject, &r.Body, &r.Attempts, &r.DNCOverride)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // settled meanwhile
 			}
@@ -153,7 +147,7 @@ func (db *DB) ClaimOutbox(ctx context.Context, limit int) ([]OutboxRow, error) {
 				if err := tx.QueryRow(`SELECT k.do_not_contact FROM messages m JOIN contacts k ON k.id = m.contact_id WHERE m.id = ?`, r.MessageID).Scan(&dnc); err != nil {
 					return err
 				}
-				if dnc {
+				if dnc && r.DNCOverride == "" {
 					if err := settle(tx, now, r, OutboxDoNotContact, "the contact asked not to be contacted"); err != nil {
 						return err
 					}

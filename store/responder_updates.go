@@ -12,14 +12,14 @@ import (
 // Responder updates: what police or consular staff report back on a case
 // handed to them.
 const (
-	UpdateEnRoute   = "en_route"
-	UpdateRescued   = "rescued"
-	UpdateNotFound  = "not_found"
-	UpdateNeedsInfo = "needs_info"
+	UpdateEnRoute   = hotline.UpdateEnRoute
+	UpdateRescued   = hotline.UpdateRescued
+	UpdateNotFound  = hotline.UpdateNotFound
+	UpdateNeedsInfo = hotline.UpdateNeedsInfo
 )
 
 // UpdateKinds lists the updates in the order the console offers them.
-var UpdateKinds = []string{UpdateEnRoute, UpdateRescued, UpdateNotFound, UpdateNeedsInfo}
+var UpdateKinds = hotline.UpdateKinds
 
 // ResponderUpdate records a responder's report on a case handed to their
 // organisation. It lands on the timeline as a note by the responder; a

@@ -10,21 +10,8 @@ import (
 	"hotline"
 )
 
-// Responder is one way to reach a person or desk of an organisation.
-// Position orders escalation inside the organisation: on-duty contacts are
-// notified first, the others when a critical hand-off goes unanswered.
-type Responder struct {
-	ID             int64           `json:"id"`
-	OrganisationID int64           `json:"organisation_id"`
-	Organisation   string          `json:"organisation"`
-	Name           string          `json:"name"`
-	Channel        hotline.Channel `json:"channel"`
-	Address        string          `json:"address"`
-	Secret         string          `json:"-"` // webhook signing key; never shown
-	Lang           string          `json:"lang"`
-	OnDuty         bool            `json:"on_duty"`
-	Position       int             `json:"position"`
-}
+// Responder is hotline.Responder, kept under its old name for callers.
+type Responder = hotline.Responder
 
 // validResponder refuses addresses that cannot work on their channel, so a
 // typo is found by the admin and not during a rescue.

@@ -8,20 +8,8 @@ import (
 	"hotline"
 )
 
-// RoutingRule sends matching cases to an organisation. Empty fields match
-// anything; MinUrgency matches cases at least that urgent. Rules are data,
-// so an administrator changes where cases go without a release.
-type RoutingRule struct {
-	ID             int64           `json:"id"`
-	Position       int             `json:"position"`
-	Nationality    string          `json:"nationality,omitempty"` // ISO country, e.g. KR
-	Lang           string          `json:"lang,omitempty"`
-	Province       string          `json:"province,omitempty"`
-	MinUrgency     hotline.Urgency `json:"min_urgency,omitempty"`
-	Reporter       string          `json:"reporter,omitempty"`
-	OrganisationID int64           `json:"organisation_id"`
-	Organisation   string          `json:"organisation"`
-}
+// RoutingRule is hotline.RoutingRule, kept under its old name for callers.
+type RoutingRule = hotline.RoutingRule
 
 // nationalitySQL guesses the nationality of the person of case c (contact
 // k) from what intake knows: the country code of the number, else the
