@@ -56,11 +56,19 @@ const (
 type Guide struct {
 	store GuideStore
 	texts GuideTexts
+	// Answer words, normalized once.
+	dontReply, yes, no []string
 }
 
 // NewGuide returns a guide that keeps its progress in store.
 func NewGuide(store GuideStore, texts GuideTexts) *Guide {
-	return &Guide{store: store, texts: texts}
+	g := &Guide{store: store, texts: texts}
+	if texts != nil {
+		g.dontReply = normalizeAll(texts.GuideWords("dont_reply"))
+		g.yes = normalizeAll(texts.GuideWords("yes"))
+		g.no = normalizeAll(texts.GuideWords("no"))
+	}
+	return g
 }
 
 // guidedChannels are the channels where an inline reply reaches the person:
@@ -91,10 +99,10 @@ func (g *Guide) before(ctx context.Context, in hotline.Inbound, stop bool) (turn
 	if g.texts == nil {
 		return t, nil
 	}
-	t.dontReply = containsAny(in.Body, g.texts.GuideWords("dont_reply"))
+	t.dontReply = containsAny(in.Body, g.dontReply)
 	switch t.pending {
 	case itemSafe:
-		t.value = yesNo(in.Body, g.texts.GuideWords("yes"), g.texts.GuideWords("no"))
+		t.value = yesNo(in.Body, g.yes, g.no)
 		if t.value == "no" {
 			t.dontReply = true
 		}

@@ -11,15 +11,30 @@ import (
 // people put around a one-word answer.
 func normalizeAnswer(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
-	s = strings.NewReplacer("’", "'", "‘", "'", "\u200b", "").Replace(s)
+	s = answerFolds.Replace(s)
 	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsPunct(r) && r != '\'' || unicode.IsSpace(r) })
 }
 
-// containsAny reports whether body contains one of the phrases.
+var answerFolds = strings.NewReplacer("’", "'", "‘", "'", "\u200b", "")
+
+// normalizeAll normalizes answer words once, when the guide is built: the
+// guide reads every message, so nothing per word may happen per message.
+func normalizeAll(words []string) []string {
+	out := make([]string, 0, len(words))
+	for _, w := range words {
+		if w = normalizeAnswer(w); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// containsAny reports whether body contains one of the phrases, which
+// normalizeAll has prepared.
 func containsAny(body string, phrases []string) bool {
 	b := normalizeAnswer(body)
 	for _, p := range phrases {
-		if p = normalizeAnswer(p); p != "" && strings.Contains(b, p) {
+		if strings.Contains(b, p) {
 			return true
 		}
 	}
@@ -29,6 +44,7 @@ func containsAny(body string, phrases []string) bool {
 // yesNo reads a yes/no answer: "yes", "no", or "" when it is neither. A
 // word counts when it is the whole answer or is followed by a space or
 // punctuation, so "no" does not match "nobody" nor ទេ a longer Khmer word.
+// The words are normalizeAll's.
 func yesNo(body string, yes, no []string) string {
 	b := normalizeAnswer(body)
 	best, bestLen := "", 0
@@ -37,8 +53,7 @@ func yesNo(body string, yes, no []string) string {
 		val   string
 	}{{yes, "yes"}, {no, "no"}} {
 		for _, w := range set.words {
-			w = normalizeAnswer(w)
-			if w == "" || len(w) <= bestLen || !strings.HasPrefix(b, w) {
+			if len(w) <= bestLen || !strings.HasPrefix(b, w) {
 				continue
 			}
 			rest := b[len(w):]
