@@ -31,6 +31,8 @@ commands:
   audit verify                check the audit log's hash chain, name the first broken link
   backup PATH                 write a consistent copy of the database, also while serving
   restore PATH                replace the (stopped) database with a checked backup
+  export --from --to --partner --profile --out   signed partner export; export pubkey|verify
+  entities reindex            fill the entity index from every stored message
 
 environment: HOTLINE_ADDR, HOTLINE_DB, HOTLINE_PUBLIC_URL, HOTLINE_ACK,
   TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM,
@@ -69,6 +71,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdAudit(ctx, args[1:], stdout)
 	case "backup":
 		err = cmdBackup(ctx, args[1:], stdout)
+	case "export":
+		err = cmdExport(ctx, args[1:], stdout)
+	case "entities":
+		err = cmdEntities(ctx, args[1:], stdout)
 	case "restore":
 		err = cmdRestore(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
