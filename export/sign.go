@@ -63,6 +63,21 @@ func Sign(files []File, d *Document, key ed25519.PrivateKey) ([]File, string, er
 	return out, hex.EncodeToString(sum[:]), nil
 }
 
+// Zip writes files as a zip archive to w.
+func Zip(w io.Writer, files []File) error {
+	zw := zip.NewWriter(w)
+	for _, x := range files {
+		fw, err := zw.Create(x.Name)
+		if err == nil {
+			_, err = fw.Write(x.Data)
+		}
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+	}
+	return zw.Close()
+}
+
 // Write stores files as a zip archive when out ends in ".zip", else in a
 // new directory out (which must not exist yet, so nothing stale mixes in).
 func Write(out string, files []File) error {
@@ -71,20 +86,9 @@ func Write(out string, files []File) error {
 		if err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
-		zw := zip.NewWriter(f)
-		for _, x := range files {
-			w, err := zw.Create(x.Name)
-			if err == nil {
-				_, err = w.Write(x.Data)
-			}
-			if err != nil {
-				f.Close()
-				return fmt.Errorf("export: %w", err)
-			}
-		}
-		if err := zw.Close(); err != nil {
+		if err := Zip(f, files); err != nil {
 			f.Close()
-			return fmt.Errorf("export: %w", err)
+			return err
 		}
 		if err := f.Sync(); err != nil {
 			f.Close()

@@ -112,4 +112,6 @@ func (h *console) registerTaskForce(g fiber.Router) {
 	g.Get("/entities/:id", h.auth, h.entityGet)
 	g.Post("/cases/:id/entities", append(staff, h.entityAdd)...)
 	g.Post("/cases/:id/entities/:eid", append(staff, h.entityState)...)
+	g.Get("/export", h.auth, h.adminOnly, h.exportForm)
+	g.Post("/export", h.auth, h.checkCSRF, h.adminOnly, h.exportPost)
 }

@@ -209,3 +209,11 @@ func (db *DB) OrganisationByName(ctx context.Context, name string) (hotline.Orga
 	o.CreatedAt = fromMS(created)
 	return o, err
 }
+
+// Path is the database file, so that files kept beside it (the export
+// signing key) are found from the open store.
+func (db *DB) Path(ctx context.Context) (string, error) {
+	var p string
+	err := db.rdb.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&p)
+	return p, err
+}
