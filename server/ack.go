@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"html/template"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -40,11 +42,28 @@ var ackPage = template.Must(template.New("ack").Parse(`<!doctype html>
 <meta name="referrer" content="no-referrer"><title>{{.Title}}</title></head>
 <body><main><h1>{{.Title}}</h1>
 {{if .Message}}<p role="status">{{.Message}}</p>{{end}}
-{{if .Confirm}}<form method="post"><button type="submit">{{.Confirm}}</button></form>{{end}}
+{{if .Confirm}}<form method="post">
+{{- if .Updates}}<fieldset><legend>{{.UpdateLegend}}</legend>
+<p><input type="radio" id="u-none" name="kind" value="" checked><label for="u-none">{{.UpdateNone}}</label></p>
+{{- range .Updates}}<p><input type="radio" id="u-{{.Kind}}" name="kind" value="{{.Kind}}"><label for="u-{{.Kind}}">{{.Label}}</label></p>{{end}}
+<p><label for="u-note">{{.UpdateNote}}</label><br><input id="u-note" name="note" type="text" maxlength="500"></p></fieldset>{{end}}
+<button type="submit">{{.Confirm}}</button></form>{{end}}
 </main></body></html>`))
 
 type ackView struct {
 	Lang, Title, Message, Confirm string
+	// The optional update sent with the acknowledgement: the link works
+	// once, so the report rides on the same form.
+	UpdateLegend, UpdateNone, UpdateNote string
+	Updates                              []ackUpdate
+}
+
+type ackUpdate struct{ Kind, Label string }
+
+// linkUpdater records a responder's update sent with an acknowledgement
+// link; without it the page offers acknowledgement alone.
+type linkUpdater interface {
+	LinkUpdate(ctx context.Context, t hotline.AckLinkTarget, kind, note string) error
 }
 
 func (h *ackHandler) render(c *fiber.Ctx, status int, lang, msgID, confirmID string, t hotline.AckLinkTarget) error {
@@ -55,6 +74,13 @@ func (h *ackHandler) render(c *fiber.Ctx, status int, lang, msgID, confirmID str
 	}
 	if confirmID != "" {
 		v.Confirm = locales.T(lang, confirmID, data)
+		if _, ok := h.db.(linkUpdater); ok {
+			v.UpdateLegend, v.UpdateNone = locales.T(lang, "ackpage.update", nil), locales.T(lang, "ackpage.update_none", nil)
+			v.UpdateNote = locales.T(lang, "ackpage.update_note", nil)
+			for _, k := range hotline.UpdateKinds {
+				v.Updates = append(v.Updates, ackUpdate{Kind: k, Label: locales.T(lang, "console.update."+k, nil)})
+			}
+		}
 	}
 	c.Status(status)
 	c.Type("html", "utf-8")
@@ -105,11 +131,23 @@ func (h *ackHandler) use(c *fiber.Ctx) error {
 	if status != 0 {
 		return h.render(c, status, lang, msg, "", hotline.AckLinkTarget{})
 	}
+	kind := c.FormValue("kind")
+	lu, canUpdate := h.db.(linkUpdater)
+	if kind != "" && (!canUpdate || !slices.Contains(hotline.UpdateKinds, kind)) {
+		// Refused before the link is used, so the responder can try again.
+		return h.render(c, fiber.StatusBadRequest, lang, "ackpage.invalid", "", hotline.AckLinkTarget{})
+	}
 	t, err := h.db.UseAckLink(c.UserContext(), hash)
 	if st, msg := h.outcome(err); st != 0 {
 		return h.render(c, st, lang, msg, "", t)
 	} else if err != nil {
 		return err
+	}
+	if kind != "" {
+		if err := lu.LinkUpdate(c.UserContext(), t, kind, c.FormValue("note")); err != nil {
+			return err
+		}
+		return h.render(c, fiber.StatusOK, lang, "ackpage.update_done", "", t)
 	}
 	return h.render(c, fiber.StatusOK, lang, "ackpage.done", "", t)
 }

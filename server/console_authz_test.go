@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"hotline"
+	"hotline/store"
 )
 
 // TestAuthorizationMatrix walks every console and API route as every kind
@@ -21,6 +22,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 	h.staff("vanna", hotline.RoleResponder, "Other Unit")
 	h.staff("tara", hotline.RoleAgent, "")
 	target := mustStaff(t, h, "tara")
+	// Responder contacts and a rule for the routing admin routes.
+	duty, err := h.db.AddResponder(t.Context(), "test", "Police Unit", store.Responder{Name: "night desk", Channel: hotline.SMS, Address: "+85510000901", OnDuty: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := h.db.AddResponder(t.Context(), "test", "Police Unit", store.Responder{Name: "old desk", Channel: hotline.SMS, Address: "+85510000902"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule, err := h.db.AddRoute(t.Context(), "test", "Police Unit", store.RoutingRule{Province: "Svay Rieng"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	handed := h.newCase("SM00000000000000000000000000000a01", "+85510000701", "they took our passports in Bavet")
 	police := h.orgID("Police Unit")
 	if _, err := h.db.HandOff(t.Context(), mustStaffFull(t, h, "agnes"), handed.ID, police, []string{"location"}, ""); err != nil {
@@ -62,6 +76,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/console/admin/users", url.Values{"name": {"newbie"}, "role": {"agent"}}, [5]int{unauth, 201, forb, forb, forb}},
 		{"POST", fmt.Sprintf("/console/admin/users/%d/disable", target), nil, [5]int{unauth, see, forb, forb, forb}},
 		{"POST", fmt.Sprintf("/console/admin/users/%d/enable", target), nil, [5]int{unauth, see, forb, forb, forb}},
+		{"GET", "/console/admin/routing", nil, [5]int{see, ok, forb, forb, forb}},
+		{"POST", "/console/admin/responders", url.Values{"organisation": {"Police Unit"}, "name": {"day desk"}, "channel": {"sms"}, "address": {"+85510000903"}, "on_duty": {"1"}}, [5]int{unauth, see, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/console/admin/responders/%d/duty", duty.ID), url.Values{"on": {"0"}}, [5]int{unauth, see, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/console/admin/responders/%d/remove", gone.ID), nil, [5]int{unauth, see, forb, forb, forb}},
+		{"POST", "/console/admin/routes", url.Values{"organisation": {"Police Unit"}, "lang": {"km"}}, [5]int{unauth, see, forb, forb, forb}},
+		{"POST", fmt.Sprintf("/console/admin/routes/%d/remove", rule.ID), nil, [5]int{unauth, see, forb, forb, forb}},
+		{"POST", c + "/consent", url.Values{"consent": {"1"}}, [5]int{unauth, see, see, forb, forb}},
+		{"POST", c + "/update", url.Values{"kind": {"en_route"}}, [5]int{unauth, forb, forb, see, forb}},
 		{"POST", "/console/account/lang", url.Values{"lang": {"en"}, "next": {"/console"}}, [5]int{unauth, see, see, see, see}},
 		{"POST", "/console/logout", nil, [5]int{unauth, see, see, see, see}},
 	}

@@ -222,6 +222,7 @@ func (h *console) showCase(c *fiber.Ctx, id int64, status int, edit func(v *case
 		v.MapLink = fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.5f&mlon=%.5f#map=15/%.5f/%.5f", *loc.Lat, *loc.Lon, *loc.Lat, *loc.Lon)
 	}
 	v.Map = mapFor(v.Location)
+	h.handoffSection(c, v, p)
 	if edit != nil {
 		edit(v, p)
 	}

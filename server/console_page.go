@@ -35,6 +35,10 @@ type consolePage struct {
 	AdminPage *adminView
 	// Links are the case page's links to other cases (console_entity_links.go).
 	Links *caseLinksView
+	// Handoff is the case page's packet, proposal, consent and updates;
+	// Routing the admin page of responders and rules (console_handoff.go).
+	Handoff *handoffView
+	Routing *routingView
 }
 
 func (h *console) page(c *fiber.Ctx, s *hotline.Session, titleID string) *consolePage {

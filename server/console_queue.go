@@ -40,6 +40,9 @@ type queueRow struct {
 	TopReason string
 	Ago       string
 	Waiting   string // ISO time for <time datetime>
+	// Escalation is the timer of a pending critical hand-off: "escalates
+	// in 6 min", "escalated" (console_handoff.go).
+	Escalation string
 }
 
 // queue serves GET /console: the open cases, worst and longest waiting first.
@@ -97,6 +100,9 @@ func (h *console) queue(c *fiber.Ctx) error {
 			r.Contact = "" // a responder sees the contact only on a hand-off that shares it
 		}
 		v.Rows = append(v.Rows, r)
+	}
+	if err := h.queueTimers(ctx, p, v.Rows); err != nil {
+		return err
 	}
 	base := queryWithout(c, "urgency", "cursor")
 	for u := hotline.Critical; u >= hotline.Low; u-- {

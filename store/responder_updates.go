@@ -29,32 +29,38 @@ func (db *DB) ResponderUpdate(ctx context.Context, actor hotline.Staff, caseID i
 	if !slices.Contains(UpdateKinds, kind) {
 		return hotline.Errorf(hotline.EINVALID, "unknown update")
 	}
-	note = strings.TrimSpace(note)
 	return db.caseAction(ctx, caseID, func(tx *writeTx, now time.Time, status string) error {
 		var hid int64
 		if err := tx.QueryRow(`SELECT id FROM handoffs WHERE case_id = ? AND organisation_id = ? ORDER BY id DESC LIMIT 1`,
 			caseID, actor.OrganisationID).Scan(&hid); err != nil {
 			return hotline.Errorf(hotline.ENOTFOUND, "case %d was not handed to your organisation", caseID)
 		}
-		body := "[" + kind + "]"
-		if note != "" {
-			body += " " + note
-		}
-		if _, err := tx.Exec(`INSERT INTO notes (case_id, user_id, body, created_at) VALUES (?, ?, ?, ?)`, caseID, actor.ID, body, ms(now)); err != nil {
-			return err
-		}
-		if err := acknowledgeHandoff(tx, now, caseID, hid, actor.Name, map[string]any{"via": "update"}); err != nil {
-			return err
-		}
-		if kind == UpdateRescued && status != hotline.StatusResolved && status != hotline.StatusClosed {
-			if _, err := tx.Exec(`UPDATE cases SET status = 'resolved', resolution = 'rescued', resolution_reason = ? WHERE id = ?`,
-				"reported rescued by "+actor.Organisation, caseID); err != nil {
-				return err
-			}
-			if err := audit(tx, now, actor.Name, "case.status", caseID, map[string]any{"from": status, "to": hotline.StatusResolved, "resolution": UpdateRescued}); err != nil {
-				return err
-			}
-		}
-		return audit(tx, now, actor.Name, "case.responder_update", caseID, map[string]any{"kind": kind, "handoff_id": hid})
+		return responderUpdate(tx, now, status, actor.ID, actor.Name, actor.Organisation, caseID, hid, kind, note)
 	})
+}
+
+// responderUpdate writes an update on hand-off hid of case caseID (whose
+// status is status) as user userID.
+func responderUpdate(tx *writeTx, now time.Time, status string, userID int64, actor, org string, caseID, hid int64, kind, note string) error {
+	note = strings.TrimSpace(note)
+	body := "[" + kind + "]"
+	if note != "" {
+		body += " " + note
+	}
+	if _, err := tx.Exec(`INSERT INTO notes (case_id, user_id, body, created_at) VALUES (?, ?, ?, ?)`, caseID, userID, body, ms(now)); err != nil {
+		return err
+	}
+	if err := acknowledgeHandoff(tx, now, caseID, hid, actor, map[string]any{"via": "update"}); err != nil {
+		return err
+	}
+	if kind == UpdateRescued && status != hotline.StatusResolved && status != hotline.StatusClosed {
+		if _, err := tx.Exec(`UPDATE cases SET status = 'resolved', resolution = 'rescued', resolution_reason = ? WHERE id = ?`,
+			"reported rescued by "+org, caseID); err != nil {
+			return err
+		}
+		if err := audit(tx, now, actor, "case.status", caseID, map[string]any{"from": status, "to": hotline.StatusResolved, "resolution": UpdateRescued}); err != nil {
+			return err
+		}
+	}
+	return audit(tx, now, actor, "case.responder_update", caseID, map[string]any{"kind": kind, "handoff_id": hid})
 }
