@@ -106,12 +106,15 @@ func renderPage(c *fiber.Ctx, name string, data any) error {
 	return templates.RenderConsole(c.Response().BodyWriter(), name, data)
 }
 
-// registerTaskForce adds the task-force pages: entity links and pages.
+// registerTaskForce adds the task-force pages: entity links and pages,
+// the overview (staff) and partner exports (administrators).
 func (h *console) registerTaskForce(g fiber.Router) {
 	staff := []fiber.Handler{h.auth, h.checkCSRF, h.staffOnly}
 	g.Get("/entities/:id", h.auth, h.entityGet)
 	g.Post("/cases/:id/entities", append(staff, h.entityAdd)...)
 	g.Post("/cases/:id/entities/:eid", append(staff, h.entityState)...)
+	g.Get("/overview", h.auth, h.staffOnly, h.overview)
+	g.Get("/overview/cases", h.auth, h.staffOnly, h.overviewCases)
 	g.Get("/export", h.auth, h.adminOnly, h.exportForm)
 	g.Post("/export", h.auth, h.checkCSRF, h.adminOnly, h.exportPost)
 }
