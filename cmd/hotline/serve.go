@@ -22,6 +22,14 @@ import (
 	"hotline/store"
 )
 
+// The store is handed to the dispatcher and to the server's acknowledgement
+// links through these interfaces alone; the build fails here, in the
+// wiring, if it ever stops satisfying them.
+var (
+	_ hotline.OutboxStore  = (*store.DB)(nil)
+	_ hotline.AckLinkStore = (*store.DB)(nil)
+)
+
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
