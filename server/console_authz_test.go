@@ -84,6 +84,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/console/admin/routes/%d/remove", rule.ID), nil, [5]int{unauth, see, forb, forb, forb}},
 		{"POST", c + "/consent", url.Values{"consent": {"1"}}, [5]int{unauth, see, see, forb, forb}},
 		{"POST", c + "/update", url.Values{"kind": {"en_route"}}, [5]int{unauth, forb, forb, see, forb}},
+		{"POST", c + "/family", url.Values{"consent": {"0"}}, [5]int{unauth, see, see, forb, forb}},
+		{"POST", c + "/family/send", nil, [5]int{unauth, 409, 409, forb, forb}},
 		{"POST", "/console/account/lang", url.Values{"lang": {"en"}, "next": {"/console"}}, [5]int{unauth, see, see, see, see}},
 		{"POST", "/console/logout", nil, [5]int{unauth, see, see, see, see}},
 	}

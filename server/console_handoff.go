@@ -31,7 +31,7 @@ type handoffStore interface {
 }
 
 func init() {
-	for _, f := range []string{"consent", "update", "responder", "route"} {
+	for _, f := range []string{"consent", "update", "responder", "route", "family"} {
 		flashIDs[f] = true
 	}
 }
@@ -44,6 +44,10 @@ func (h *console) registerHandoff(g fiber.Router) {
 	staff := []fiber.Handler{h.auth, h.checkCSRF, h.staffOnly}
 	g.Post("/cases/:id/consent", append(staff, h.consent)...)
 	g.Post("/cases/:id/update", h.auth, h.checkCSRF, h.responderOnly, h.responderUpdate)
+	if h.familyStore() != nil {
+		g.Post("/cases/:id/family", append(staff, h.familyConsent)...)
+		g.Post("/cases/:id/family/send", append(staff, h.familySend)...)
+	}
 	admin := []fiber.Handler{h.auth, h.checkCSRF, h.adminOnly}
 	g.Get("/admin/routing", h.auth, h.adminOnly, h.routingPage)
 	g.Post("/admin/responders", append(admin, h.addResponder)...)
@@ -86,6 +90,10 @@ type handoffView struct {
 	Staff, Responder  bool
 	Updates           []string
 	Timer             string
+	// Family: a family report, whose reporter may ask for coarse status;
+	// FamilyText is what they would be sent now.
+	Family, FamilyConsent bool
+	FamilyText            string
 }
 
 // handoffSection fills the section for the case page; it is quiet when
@@ -151,6 +159,11 @@ func (h *console) handoffSection(c *fiber.Ctx, v *caseView, p *consolePage) {
 	} else if timers, err := ho.EscalationTimers(ctx, []int64{v.ID}); err == nil {
 		if t, ok := timers[v.ID]; ok {
 			hv.Timer = escalationText(p, h.now(), t)
+		}
+	}
+	if fs := h.familyStore(); fs != nil && !v.Responder && v.Reporter == hotline.ReporterFamily {
+		if consent, status, err := fs.FamilyStatus(ctx, v.ID); err == nil {
+			hv.Family, hv.FamilyConsent, hv.FamilyText = true, consent, familyText(v.Lang, status, v.Ref)
 		}
 	}
 	p.Handoff = hv
