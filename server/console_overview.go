@@ -16,6 +16,7 @@ import (
 // overviewStore is what the overview reads.
 type overviewStore interface {
 	CaseFacts(ctx context.Context, from, to time.Time) ([]store.CaseFact, error)
+	Overview(ctx context.Context, from, to time.Time) (*store.OverviewStats, error)
 	BusiestEntities(ctx context.Context, from, to time.Time, kinds []string, limit int) ([]store.IndexedEntity, error)
 	BusiestPlaces(ctx context.Context, from, to time.Time, limit int) ([]store.IndexedEntity, error)
 }
@@ -120,11 +121,11 @@ func (h *console) overview(c *fiber.Ctx) error {
 	s := session(c)
 	ctx := c.UserContext()
 	from, to := h.period(c)
-	facts, err := ovs.CaseFacts(ctx, from, to)
+	raw, err := ovs.Overview(ctx, from, to)
 	if err != nil {
 		return err
 	}
-	st := computeOverview(facts, from, to)
+	st := overviewFrom(raw)
 	p := h.page(c, s, "console.overview.title")
 	link := drillLink(from, to)
 	v := &overviewView{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Opened: st.Opened,

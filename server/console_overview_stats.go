@@ -10,9 +10,10 @@ import (
 	"hotline/store"
 )
 
-// The overview's figures are computed here from store.CaseFact, and the
-// list of cases behind every figure is selected by the same predicates
-// (drill.match), so a number and its list cannot disagree.
+// The overview's figures are counted by the store (store.Overview); the
+// list of cases behind each figure is selected from store.CaseFact by
+// drill.match, which states the same rules. The tests hold the two to
+// each other.
 
 // drill names the cases behind one figure.
 type drill struct {
@@ -37,14 +38,6 @@ func orUnknownKey(s string) string {
 	return s
 }
 
-// weekStart is the Monday 00:00 UTC of t's ISO week.
-func weekStart(t time.Time) time.Time {
-	t = t.UTC()
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	wd := (int(d.Weekday()) + 6) % 7
-	return d.AddDate(0, 0, -wd)
-}
-
 func (q drill) match(f store.CaseFact) bool {
 	switch q.Dim {
 	case "opened":
@@ -63,7 +56,7 @@ func (q drill) match(f store.CaseFact) bool {
 		return openedIn(f, q.From, q.To) && f.Ack != nil
 	case "outcome":
 		return f.Closed != nil && !f.Closed.Before(q.From) && f.Closed.Before(q.To) && f.Resolution == q.Key &&
-			weekStart(*f.Closed).Equal(q.At)
+			store.WeekStart(*f.Closed).Equal(q.At)
 	}
 	return false
 }
@@ -83,15 +76,22 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[max(i, 0)]
 }
 
+// statsOf reads the figures off sorted durations.
 func statsOf(ds []time.Duration) durStats {
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	return durStats{N: len(ds), Median: percentile(ds, 0.5), P90: percentile(ds, 0.9)}
 }
 
-// openPoint is the open cases by urgency at one moment.
-type openPoint struct {
-	At     time.Time
-	Counts [5]int // by hotline.Urgency
+// overviewStats is every figure of the overview for one period, as the
+// page draws it.
+type overviewStats struct {
+	From, To    time.Time
+	Opened      int
+	Open        []store.OpenPoint
+	Provinces   map[string]int
+	Nationality []keyCount
+	Channel     []keyCount
+	Reply, Ack  durStats
+	Outcomes    []store.WeekOutcomes
 }
 
 type keyCount struct {
@@ -99,87 +99,15 @@ type keyCount struct {
 	Count int
 }
 
-type weekOutcomes struct {
-	Week   time.Time
-	Counts map[string]int
-}
-
-// overviewStats is every figure of the overview for one period.
-type overviewStats struct {
-	From, To    time.Time
-	Opened      int
-	Open        []openPoint
-	Provinces   map[string]int
-	Nationality []keyCount
-	Channel     []keyCount
-	Reply, Ack  durStats
-	Outcomes    []weekOutcomes
-}
-
 // outcomeKinds are the outcomes the overview charts.
 var outcomeKinds = []string{hotline.ResolvedRescued, hotline.ResolvedRepatriated, hotline.ResolvedSafe, hotline.ResolvedUnfounded}
 
-// openTimes are the moments the open-case series samples: the end of every
-// day of the period, or of every week when the period is long.
-func openTimes(from, to time.Time) []time.Time {
-	step := 24 * time.Hour
-	if to.Sub(from) > 62*24*time.Hour {
-		step = 7 * 24 * time.Hour
+func overviewFrom(s *store.OverviewStats) *overviewStats {
+	return &overviewStats{
+		From: s.From, To: s.To, Opened: s.Opened, Open: s.Open, Provinces: s.Provinces,
+		Nationality: sortedCounts(s.Nationality), Channel: sortedCounts(s.Channel),
+		Reply: statsOf(s.ReplyWaits), Ack: statsOf(s.AckWaits), Outcomes: s.Outcomes,
 	}
-	var out []time.Time
-	for t := from.Add(step); ; t = t.Add(step) {
-		if !t.Before(to) {
-			out = append(out, to.Add(-time.Millisecond))
-			return out
-		}
-		out = append(out, t.Add(-time.Millisecond))
-	}
-}
-
-func computeOverview(facts []store.CaseFact, from, to time.Time) *overviewStats {
-	st := &overviewStats{From: from, To: to, Provinces: map[string]int{}}
-	times := openTimes(from, to)
-	st.Open = make([]openPoint, len(times))
-	for i, t := range times {
-		st.Open[i].At = t
-	}
-	nat, ch := map[string]int{}, map[string]int{}
-	var reply, ack []time.Duration
-	weeks := map[time.Time]map[string]int{}
-	for _, f := range facts {
-		for i := range st.Open {
-			if openAt(f, st.Open[i].At) && f.Urgency >= 0 && int(f.Urgency) < 5 {
-				st.Open[i].Counts[f.Urgency]++
-			}
-		}
-		if f.Closed != nil && !f.Closed.Before(from) && f.Closed.Before(to) && f.Resolution != "" {
-			w := weekStart(*f.Closed)
-			if weeks[w] == nil {
-				weeks[w] = map[string]int{}
-			}
-			weeks[w][f.Resolution]++
-		}
-		if !openedIn(f, from, to) {
-			continue
-		}
-		st.Opened++
-		st.Provinces[orUnknownKey(f.Province)]++
-		nat[orUnknownKey(f.Nationality)]++
-		ch[orUnknownKey(f.Channel)]++
-		if f.FirstReply != nil {
-			reply = append(reply, f.FirstReply.Sub(f.FirstIn))
-		}
-		if f.Ack != nil {
-			ack = append(ack, f.Ack.Sub(f.FirstIn))
-		}
-	}
-	st.Nationality, st.Channel = sortedCounts(nat), sortedCounts(ch)
-	st.Reply, st.Ack = statsOf(reply), statsOf(ack)
-	for w, m := range weeks {
-		st.Outcomes = append(st.Outcomes, weekOutcomes{Week: w, Counts: m})
-	}
-	sort.Slice(st.Outcomes, func(i, j int) bool { return st.Outcomes[i].Week.Before(st.Outcomes[j].Week) })
-	return st
 }
 
 func sortedCounts(m map[string]int) []keyCount {

@@ -4,15 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"time"
 
 	"hotline"
 )
 
-// CaseFact is one case as the overview counts it: what it is, and when
-// its milestones happened. Every figure of the overview is computed from
-// these, and so is the list of cases behind each figure, so the two
-// always agree.
+// CaseFact is one case as the overview counts it: what it is, and when its
+// milestones happened (kept on the case row by the triggers of migration
+// 00051). The overview's figures are counted in SQL (Overview); the list
+// of cases behind a figure is selected from these facts by the same rules.
 type CaseFact struct {
 	ID          int64
 	Ref         string
@@ -33,27 +34,21 @@ type CaseFact struct {
 	Closed     *time.Time
 }
 
-// overviewSQL reads the facts of every case opened before ?2 that was
-// still open at ?1 or later. Merged duplicates are left out: they are
-// counted in the case they were merged into.
-const overviewSQL = `
-	SELECT c.id, c.ref, c.status, c.urgency, c.province, c.channel, ` + nationalitySQL + `, c.resolution, c.created_at,
-		COALESCE((SELECT min(m.created_at) FROM messages m WHERE m.case_id = c.id AND m.direction = 'in'), c.created_at),
-		(SELECT min(m.created_at) FROM messages m WHERE m.case_id = c.id AND m.direction = 'out' AND m.status <> 'replied_inline'),
-		(SELECT min(h.acknowledged_at) FROM handoffs h WHERE h.case_id = c.id),
-		CASE WHEN c.status IN ('resolved', 'closed') THEN COALESCE(
-			(SELECT max(a.at) FROM audit_events a WHERE a.case_id = c.id AND a.action = 'case.status'
-				AND json_extract(a.detail, '$.to') IN ('resolved', 'closed')), c.updated_at) END AS closed_at
-	FROM cases c JOIN contacts k ON k.id = c.contact_id
-	WHERE c.created_at < ?2 AND c.merged_into IS NULL
-		AND (c.status NOT IN ('resolved', 'closed') OR c.updated_at >= ?1)`
+// overviewCases is the overview's set: cases opened before ?2 that were
+// still open at ?1 or later. Merged duplicates are left out: they count in
+// the case they were merged into.
+const overviewCases = `c.created_at < ?2 AND c.merged_into IS NULL AND (c.closed_at IS NULL OR c.closed_at >= ?1)`
 
-// CaseFacts returns the facts of the cases that were open at some time
-// in [from, to).
+// CaseFacts returns the facts of the cases that were open at some time in
+// [from, to), for the lists behind the overview's figures.
 func (db *DB) CaseFacts(ctx context.Context, from, to time.Time) ([]CaseFact, error) {
-	rows, err := db.rdb.QueryContext(ctx, overviewSQL, ms(from), ms(to))
+	rows, err := db.rdb.QueryContext(ctx, `
+		SELECT c.id, c.ref, c.status, c.urgency, c.province, c.channel, c.nationality, c.resolution, c.created_at,
+			COALESCE(c.first_in_at, c.created_at), c.first_reply_at, c.ack_at, c.closed_at
+		FROM cases c
+		WHERE `+overviewCases, ms(from), ms(to))
 	if err != nil {
-		return nil, fmt.Errorf("store: overview: %w", err)
+		return nil, fmt.Errorf("store: case facts: %w", err)
 	}
 	defer rows.Close()
 	var out []CaseFact
@@ -69,9 +64,6 @@ func (db *DB) CaseFacts(ctx context.Context, from, to time.Time) ([]CaseFact, er
 		f.Urgency = hotline.Urgency(u)
 		f.Created, f.FirstIn = fromMS(created), fromMS(firstIn)
 		f.FirstReply, f.Ack, f.Closed = timePtr(reply), timePtr(ack), timePtr(closed)
-		if f.Closed != nil && f.Closed.Before(from) {
-			continue
-		}
 		out = append(out, f)
 	}
 	return out, rows.Err()
@@ -83,4 +75,221 @@ func timePtr(v sql.NullInt64) *time.Time {
 	}
 	t := fromMS(v.Int64)
 	return &t
+}
+
+// OverviewStats is every figure of the overview for one period.
+type OverviewStats struct {
+	From, To time.Time
+	// Open samples the open cases by urgency at the end of every step
+	// (a day, or a week for periods over two months); the last sample is
+	// just before To.
+	Open []OpenPoint
+	// Opened counts the cases opened in the period, in total and by
+	// province, nationality and channel ("unknown" when empty).
+	Opened                          int
+	Provinces, Nationality, Channel map[string]int
+	// ReplyWaits and AckWaits are, sorted, the times from the first
+	// message to the first reply by staff and to the first responder
+	// acknowledgement, of the cases opened in the period that have one.
+	ReplyWaits, AckWaits []time.Duration
+	// Outcomes counts the cases resolved in the period by the Monday of
+	// the week they were resolved in, and by resolution.
+	Outcomes []WeekOutcomes
+}
+
+// OpenPoint is the open cases by urgency at one moment.
+type OpenPoint struct {
+	At     time.Time
+	Counts [5]int // by hotline.Urgency
+}
+
+// WeekOutcomes is one week's resolutions.
+type WeekOutcomes struct {
+	Week   time.Time
+	Counts map[string]int
+}
+
+// OpenStep is the sampling step of the open series for a period.
+func OpenStep(from, to time.Time) time.Duration {
+	if to.Sub(from) > 62*24*time.Hour {
+		return 7 * 24 * time.Hour
+	}
+	return 24 * time.Hour
+}
+
+// WeekStart is the Monday 00:00 UTC of t's ISO week.
+func WeekStart(t time.Time) time.Time {
+	t = t.UTC()
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+// Overview counts the overview's figures for [from, to) with a handful of
+// grouped scans of covering indexes; nothing here reads a row per case
+// into Go. (Run side by side they were no faster on two busy cores, and
+// took the read pool from the queue.)
+func (db *DB) Overview(ctx context.Context, from, to time.Time) (*OverviewStats, error) {
+	st := &OverviewStats{From: from, To: to, Provinces: map[string]int{}, Nationality: map[string]int{}, Channel: map[string]int{}}
+	f, t := ms(from), ms(to)
+	parts := []func() error{
+		func() error { return db.overviewOpen(ctx, st) },
+		func() error { return db.overviewGroups(ctx, st, f, t) },
+		func() (err error) { st.ReplyWaits, err = db.waits(ctx, "first_reply_at", f, t); return err },
+		func() (err error) { st.AckWaits, err = db.waits(ctx, "ack_at", f, t); return err },
+		func() error { return db.overviewOutcomes(ctx, st, f, t) },
+	}
+	for _, p := range parts {
+		if err := p(); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// overviewGroups counts the cases opened in the period by province,
+// nationality and channel.
+func (db *DB) overviewGroups(ctx context.Context, st *OverviewStats, f, t int64) error {
+	rows, err := db.rdb.QueryContext(ctx, `
+		SELECT c.province, c.nationality, c.channel, count(*)
+		FROM cases c
+		WHERE c.created_at >= ?1 AND c.created_at < ?2 AND c.merged_into IS NULL
+		GROUP BY 1, 2, 3`, f, t)
+	if err != nil {
+		return fmt.Errorf("store: overview counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var prov, nat, ch string
+		var n int
+		if err := rows.Scan(&prov, &nat, &ch, &n); err != nil {
+			return err
+		}
+		st.Opened += n
+		st.Provinces[orUnknown(prov)] += n
+		st.Nationality[orUnknown(nat)] += n
+		st.Channel[orUnknown(ch)] += n
+	}
+	return rows.Err()
+}
+
+// overviewOutcomes counts the resolutions of the period by week.
+func (db *DB) overviewOutcomes(ctx context.Context, st *OverviewStats, f, t int64) error {
+	rows, err := db.rdb.QueryContext(ctx, `
+		SELECT c.resolution, c.closed_at FROM cases c
+		WHERE c.closed_at >= ?1 AND c.closed_at < ?2 AND c.resolution <> '' AND c.merged_into IS NULL`, f, t)
+	if err != nil {
+		return fmt.Errorf("store: overview outcomes: %w", err)
+	}
+	defer rows.Close()
+	weeks := map[time.Time]map[string]int{}
+	for rows.Next() {
+		var res string
+		var at int64
+		if err := rows.Scan(&res, &at); err != nil {
+			return err
+		}
+		w := WeekStart(fromMS(at))
+		if weeks[w] == nil {
+			weeks[w] = map[string]int{}
+		}
+		weeks[w][res]++
+	}
+	for w, m := range weeks {
+		st.Outcomes = append(st.Outcomes, WeekOutcomes{Week: w, Counts: m})
+	}
+	sort.Slice(st.Outcomes, func(i, j int) bool { return st.Outcomes[i].Week.Before(st.Outcomes[j].Week) })
+	return rows.Err()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// waits reads the sorted waits to the milestone in column col.
+func (db *DB) waits(ctx context.Context, col string, from, to int64) ([]time.Duration, error) {
+	rows, err := db.rdb.QueryContext(ctx, `
+		SELECT c.`+col+` - COALESCE(c.first_in_at, c.created_at) AS d FROM cases c
+		WHERE c.created_at >= ?1 AND c.created_at < ?2 AND c.merged_into IS NULL AND c.`+col+` IS NOT NULL
+		ORDER BY d`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("store: overview waits: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Duration
+	for rows.Next() {
+		var d int64
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, time.Duration(d)*time.Millisecond)
+	}
+	return out, rows.Err()
+}
+
+// overviewOpen fills the open series. A case is open at t when it was
+// created at or before t and not closed by t; it is closed after it was
+// created, so open(t) = created by t − closed by t, and both are running
+// sums of per-step histograms that one scan of an index each gives.
+func (db *DB) overviewOpen(ctx context.Context, st *OverviewStats) error {
+	step := OpenStep(st.From, st.To)
+	n := int((st.To.Sub(st.From) + step - 1) / step)
+	for k := range n {
+		at := st.From.Add(time.Duration(k+1) * step)
+		if at.After(st.To) {
+			at = st.To
+		}
+		st.Open = append(st.Open, OpenPoint{At: at.Add(-time.Millisecond)})
+	}
+	if n == 0 {
+		return nil
+	}
+	// Bucket -1 is everything before the period; bucket k the step ending
+	// at Open[k].At.
+	created := make([][5]int, n+1)
+	closed := make([][5]int, n+1)
+	for _, h := range []struct {
+		col  string
+		dst  [][5]int
+		cond string
+	}{
+		{"c.created_at", created, ""},
+		{"c.closed_at", closed, " AND c.closed_at IS NOT NULL AND c.closed_at < ?2"},
+	} {
+		rows, err := db.rdb.QueryContext(ctx, `
+			SELECT c.urgency, CASE WHEN `+h.col+` < ?1 THEN -1 ELSE (`+h.col+` - ?1) / ?3 END AS b, count(*)
+			FROM cases c
+			WHERE c.created_at < ?2 AND c.merged_into IS NULL`+h.cond+`
+			GROUP BY 1, 2`, ms(st.From), ms(st.To), step.Milliseconds())
+		if err != nil {
+			return fmt.Errorf("store: overview open: %w", err)
+		}
+		for rows.Next() {
+			var u, b, c int
+			if err := rows.Scan(&u, &b, &c); err != nil {
+				rows.Close()
+				return err
+			}
+			if u < 0 || u > 4 {
+				continue
+			}
+			h.dst[min(b, n-1)+1][u] += c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	var run [5]int
+	for k := range n + 1 {
+		for u := range 5 {
+			run[u] += created[k][u] - closed[k][u]
+		}
+		if k > 0 {
+			st.Open[k-1].Counts = run
+		}
+	}
+	return nil
 }
