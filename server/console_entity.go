@@ -87,9 +87,9 @@ func (h *console) entityGet(c *fiber.Ctx) error {
 		return err
 	}
 	responder := s.Staff.Role == hotline.RoleResponder
-	if responder && (len(cases) == 0 || e.Kind == store.KindPlace) {
-		// A place is a location: responders get locations case by case,
-		// as the hand-off shares them, not gathered on one page.
+	if responder && len(cases) == 0 {
+		// Nothing handed to their organisation shares this entity (or,
+		// for a place, its location): to them it does not exist.
 		return h.fail(c, s, fiber.StatusForbidden, "console.error.forbidden")
 	}
 	p := h.page(c, s, "console.entity.title")

@@ -55,16 +55,22 @@ type CaseEntity struct {
 
 // Scope limits what a reader may see of other cases: Org > 0 is a
 // responder's organisation, which sees only cases handed to it with
-// entities shared; zero is staff, who see every case.
+// entities shared (and, for places, the location too); zero is staff, who
+// see every case.
 type Scope struct{ Org int64 }
 
-// scopeSQL is the condition on a case id column that a scope adds.
-func (s Scope) sql(col string) (string, []any) {
+// sql is the condition on a case id column that a scope adds for an
+// entity of kind.
+func (s Scope) sql(col, kind string) (string, []any) {
 	if s.Org <= 0 {
 		return "", nil
 	}
-	return ` AND EXISTS (SELECT 1 FROM handoffs h WHERE h.case_id = ` + col + ` AND h.organisation_id = ?
-		AND EXISTS (SELECT 1 FROM json_each(h.shared) WHERE json_each.value = 'entities'))`, []any{s.Org}
+	cond := ` AND EXISTS (SELECT 1 FROM handoffs h WHERE h.case_id = ` + col + ` AND h.organisation_id = ?
+		AND EXISTS (SELECT 1 FROM json_each(h.shared) WHERE json_each.value = 'entities')`
+	if kind == KindPlace {
+		cond += ` AND EXISTS (SELECT 1 FROM json_each(h.shared) WHERE json_each.value = 'location')`
+	}
+	return cond + `)`, []any{s.Org}
 }
 
 // CaseEntities lists the entities of case caseID (rejected ones too, so
@@ -104,7 +110,7 @@ func (db *DB) CaseEntities(ctx context.Context, caseID int64, sc Scope) ([]CaseE
 		if err != nil {
 			return nil, err
 		}
-		others, err := db.entityCases(ctx, ids, sc, caseID, false)
+		others, err := db.entityCases(ctx, ids, out[i].Kind, sc, caseID, false)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +150,7 @@ func (db *DB) relatedEntities(ctx context.Context, e IndexedEntity) ([]int64, er
 // entityCases lists the cases linked to any of ids, oldest sighting first,
 // one row per case, without case except; rejected links only when
 // withRejected.
-func (db *DB) entityCases(ctx context.Context, ids []int64, sc Scope, except int64, withRejected bool) ([]EntityCase, error) {
+func (db *DB) entityCases(ctx context.Context, ids []int64, kind string, sc Scope, except int64, withRejected bool) ([]EntityCase, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -160,7 +166,7 @@ func (db *DB) entityCases(ctx context.Context, ids []int64, sc Scope, except int
 	if !withRejected {
 		q += ` AND ec.state <> 'rejected'`
 	}
-	cond, cargs := sc.sql("ec.case_id")
+	cond, cargs := sc.sql("ec.case_id", kind)
 	q += cond + ` ORDER BY ec.first_seen, ec.case_id`
 	args = append(args, cargs...)
 	rows, err := db.rdb.QueryContext(ctx, q, args...)
@@ -217,7 +223,7 @@ func (db *DB) EntityCases(ctx context.Context, id int64, sc Scope) (IndexedEntit
 	if err != nil {
 		return e, nil, err
 	}
-	cases, err := db.entityCases(ctx, ids, sc, 0, sc.Org <= 0)
+	cases, err := db.entityCases(ctx, ids, e.Kind, sc, 0, sc.Org <= 0)
 	return e, cases, err
 }
 

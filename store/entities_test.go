@@ -130,6 +130,14 @@ func TestEntityLinksResponderScope(t *testing.T) {
 	if len(cases) != 2 || caseIDs(cases)[ids[1]] {
 		t.Errorf("responder entity page %+v", cases)
 	}
+	// Case 2 shares entities but not its location: its building stays
+	// hidden from the responder, on the case and on the place's page.
+	if got := entityByKind(list, KindPlace).Others; len(got) != 0 {
+		t.Errorf("responder sees the building in %v", got)
+	}
+	if _, cases, _ := db.EntityCases(ctx, entityByKind(list, KindPlace).ID, Scope{Org: org.ID}); len(cases) != 0 {
+		t.Errorf("responder place page %+v", cases)
+	}
 }
 
 func TestEntityConfirmRejectAdd(t *testing.T) {

@@ -25,7 +25,7 @@ func (db *DB) BusiestPlaces(ctx context.Context, from, to time.Time, limit int) 
 		if err != nil {
 			return nil, err
 		}
-		cases, err := db.entityCases(ctx, ids, Scope{}, 0, false)
+		cases, err := db.entityCases(ctx, ids, KindPlace, Scope{}, 0, false)
 		if err != nil {
 			return nil, err
 		}
