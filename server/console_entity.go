@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hotline"
-	"hotline/store"
 	"hotline/templates"
 )
 
@@ -19,8 +18,8 @@ type entityPage struct {
 }
 
 type entityView struct {
-	store.IndexedEntity
-	Cases []store.EntityCase
+	hotline.IndexedEntity
+	Cases []hotline.EntityCase
 	// Span is the time line: one dot per case at its first sighting.
 	Span  *timeSpan
 	Staff bool
@@ -40,7 +39,7 @@ type spanDot struct {
 	At     string
 }
 
-func newTimeSpan(cases []store.EntityCase) *timeSpan {
+func newTimeSpan(cases []hotline.EntityCase) *timeSpan {
 	if len(cases) == 0 {
 		return nil
 	}

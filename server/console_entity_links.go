@@ -7,15 +7,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hotline"
-	"hotline/store"
 )
 
 // entityStore is the entity index the task-force pages read and staff
 // correct. The SQLite store implements it; the console finds it on its
 // store, so that Deps stays as it is.
 type entityStore interface {
-	CaseEntities(ctx context.Context, caseID int64, sc store.Scope) ([]store.CaseEntity, error)
-	EntityCases(ctx context.Context, id int64, sc store.Scope) (store.IndexedEntity, []store.EntityCase, error)
+	CaseEntities(ctx context.Context, caseID int64, sc hotline.Scope) ([]hotline.CaseEntity, error)
+	EntityCases(ctx context.Context, id int64, sc hotline.Scope) (hotline.IndexedEntity, []hotline.EntityCase, error)
 	SetEntityState(ctx context.Context, actor hotline.Staff, entityID, caseID int64, state string) error
 	AddEntity(ctx context.Context, actor hotline.Staff, caseID int64, kind, value string) (int64, error)
 }
@@ -23,7 +22,7 @@ type entityStore interface {
 // caseLinksView is the case page's "appears in other cases" section.
 type caseLinksView struct {
 	CaseID int64
-	Items  []store.CaseEntity
+	Items  []hotline.CaseEntity
 	// Linked counts the entities that appear in at least one other case.
 	Linked int
 	Kinds  []string
@@ -33,11 +32,11 @@ type caseLinksView struct {
 // scopeOf is what of other cases the session may see: staff everything,
 // a responder only cases handed to their organisation with entities shared;
 // ok is false for a responder without an organisation, who sees nothing.
-func scopeOf(s *hotline.Session) (sc store.Scope, ok bool) {
+func scopeOf(s *hotline.Session) (sc hotline.Scope, ok bool) {
 	if s.Staff.Role == hotline.RoleResponder {
-		return store.Scope{Org: s.Staff.OrganisationID}, s.Staff.OrganisationID > 0
+		return hotline.Scope{Org: s.Staff.OrganisationID}, s.Staff.OrganisationID > 0
 	}
-	return store.Scope{}, true
+	return hotline.Scope{}, true
 }
 
 // caseWithLinks serves GET /console/cases/:id: the case page, with the
@@ -75,7 +74,7 @@ func (h *console) caseLinks(ctx context.Context, es entityStore, s *hotline.Sess
 	}
 	out := &caseLinksView{CaseID: v.ID, Staff: !v.Responder}
 	for _, e := range list {
-		if v.Responder && (e.State == store.EntityRejected || e.Kind == store.KindPlace && !v.Share[hotline.ShareLocation]) {
+		if v.Responder && (e.State == hotline.EntityRejected || e.Kind == hotline.KindPlace && !v.Share[hotline.ShareLocation]) {
 			continue
 		}
 		if len(e.Others) > 0 {
@@ -84,7 +83,7 @@ func (h *console) caseLinks(ctx context.Context, es entityStore, s *hotline.Sess
 		out.Items = append(out.Items, e)
 	}
 	if out.Staff {
-		out.Kinds = store.EntityKinds
+		out.Kinds = hotline.EntityKinds
 	}
 	return out
 }

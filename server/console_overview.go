@@ -10,15 +10,15 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"hotline/store"
+	"hotline"
 )
 
 // overviewStore is what the overview reads.
 type overviewStore interface {
-	CaseFacts(ctx context.Context, from, to time.Time) ([]store.CaseFact, error)
-	Overview(ctx context.Context, from, to time.Time) (*store.OverviewStats, error)
-	BusiestEntities(ctx context.Context, from, to time.Time, kinds []string, limit int) ([]store.IndexedEntity, error)
-	BusiestPlaces(ctx context.Context, from, to time.Time, limit int) ([]store.IndexedEntity, error)
+	CaseFacts(ctx context.Context, from, to time.Time) ([]hotline.CaseFact, error)
+	Overview(ctx context.Context, from, to time.Time) (*hotline.OverviewStats, error)
+	BusiestEntities(ctx context.Context, from, to time.Time, kinds []string, limit int) ([]hotline.IndexedEntity, error)
+	BusiestPlaces(ctx context.Context, from, to time.Time, limit int) ([]hotline.IndexedEntity, error)
 }
 
 type overviewPage struct {
@@ -43,8 +43,8 @@ type overviewView struct {
 	OutcomeChart   template.HTML
 	Outcomes       []outcomeRow
 	OutcomeKinds   []string
-	Entities       []store.IndexedEntity
-	Places         []store.IndexedEntity
+	Entities       []hotline.IndexedEntity
+	Places         []hotline.IndexedEntity
 	BusiestKinds   []string
 	ChartUrgencies []string
 }
@@ -73,13 +73,13 @@ type timeFigure struct {
 type drillView struct {
 	Title string
 	Back  string
-	Cases []store.CaseFact
+	Cases []hotline.CaseFact
 }
 
 // entityKindsNotPlace are the kinds of the "busiest details" list; places
 // have their own.
-var entityKindsNotPlace = []string{store.KindPhone, store.KindTelegram, store.KindDomain, store.KindTRON, store.KindETH,
-	store.KindBTC, store.KindBank, store.KindPassport, store.KindCompound}
+var entityKindsNotPlace = []string{hotline.KindPhone, hotline.KindTelegram, hotline.KindDomain, hotline.KindTRON, hotline.KindETH,
+	hotline.KindBTC, hotline.KindBank, hotline.KindPassport, hotline.KindCompound}
 
 // period reads ?from= and ?to= (dates, to exclusive); the default is the
 // 30 days up to and including today.

@@ -7,11 +7,10 @@ import (
 	"time"
 
 	"hotline"
-	"hotline/store"
 )
 
-// The overview's figures are counted by the store (store.Overview); the
-// list of cases behind each figure is selected from store.CaseFact by
+// The overview's figures are counted by the store (overviewStore.Overview); the
+// list of cases behind each figure is selected from hotline.CaseFact by
 // drill.match, which states the same rules. The tests hold the two to
 // each other.
 
@@ -23,11 +22,11 @@ type drill struct {
 	At       time.Time // open_at: the moment; outcome: the week's Monday
 }
 
-func openedIn(f store.CaseFact, from, to time.Time) bool {
+func openedIn(f hotline.CaseFact, from, to time.Time) bool {
 	return !f.Created.Before(from) && f.Created.Before(to)
 }
 
-func openAt(f store.CaseFact, at time.Time) bool {
+func openAt(f hotline.CaseFact, at time.Time) bool {
 	return !f.Created.After(at) && (f.Closed == nil || f.Closed.After(at))
 }
 
@@ -38,7 +37,7 @@ func orUnknownKey(s string) string {
 	return s
 }
 
-func (q drill) match(f store.CaseFact) bool {
+func (q drill) match(f hotline.CaseFact) bool {
 	switch q.Dim {
 	case "opened":
 		return openedIn(f, q.From, q.To)
@@ -56,7 +55,7 @@ func (q drill) match(f store.CaseFact) bool {
 		return openedIn(f, q.From, q.To) && f.Ack != nil
 	case "outcome":
 		return f.Closed != nil && !f.Closed.Before(q.From) && f.Closed.Before(q.To) && f.Resolution == q.Key &&
-			store.WeekStart(*f.Closed).Equal(q.At)
+			hotline.WeekStart(*f.Closed).Equal(q.At)
 	}
 	return false
 }
@@ -86,12 +85,12 @@ func statsOf(ds []time.Duration) durStats {
 type overviewStats struct {
 	From, To    time.Time
 	Opened      int
-	Open        []store.OpenPoint
+	Open        []hotline.OpenPoint
 	Provinces   map[string]int
 	Nationality []keyCount
 	Channel     []keyCount
 	Reply, Ack  durStats
-	Outcomes    []store.WeekOutcomes
+	Outcomes    []hotline.WeekOutcomes
 }
 
 type keyCount struct {
@@ -102,7 +101,7 @@ type keyCount struct {
 // outcomeKinds are the outcomes the overview charts.
 var outcomeKinds = []string{hotline.ResolvedRescued, hotline.ResolvedRepatriated, hotline.ResolvedSafe, hotline.ResolvedUnfounded}
 
-func overviewFrom(s *store.OverviewStats) *overviewStats {
+func overviewFrom(s *hotline.OverviewStats) *overviewStats {
 	return &overviewStats{
 		From: s.From, To: s.To, Opened: s.Opened, Open: s.Open, Provinces: s.Provinces,
 		Nationality: sortedCounts(s.Nationality), Channel: sortedCounts(s.Channel),

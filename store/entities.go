@@ -12,56 +12,25 @@ import (
 	"hotline"
 )
 
-// Link states of an entity on a case.
+// The index's domain types and link states are hotline's; the aliases
+// keep the store's queries and tests short.
 const (
-	EntityFound     = "found"
-	EntityConfirmed = "confirmed"
-	EntityRejected  = "rejected"
-	EntityManual    = "manual"
+	EntityFound     = hotline.EntityFound
+	EntityConfirmed = hotline.EntityConfirmed
+	EntityRejected  = hotline.EntityRejected
+	EntityManual    = hotline.EntityManual
 )
 
-// IndexedEntity is one entity of the index.
-type IndexedEntity struct {
-	ID        int64    `json:"id"`
-	Kind      string   `json:"kind"`
-	Value     string   `json:"value"`
-	Lat       *float64 `json:"lat,omitempty"`
-	Lon       *float64 `json:"lon,omitempty"`
-	Label     string   `json:"label"`
-	Sightings int      `json:"sightings,omitempty"`
-}
+type (
+	IndexedEntity = hotline.IndexedEntity
+	EntityCase    = hotline.EntityCase
+	CaseEntity    = hotline.CaseEntity
+	Scope         = hotline.Scope
+)
 
-// EntityCase is one case an entity appears in.
-type EntityCase struct {
-	EntityID  int64           `json:"entity_id"`
-	CaseID    int64           `json:"case_id"`
-	Ref       string          `json:"ref"`
-	Status    string          `json:"status"`
-	Urgency   hotline.Urgency `json:"urgency"`
-	Province  string          `json:"province"`
-	MessageID int64           `json:"message_id,omitempty"`
-	FirstSeen time.Time       `json:"first_seen"`
-	LastSeen  time.Time       `json:"last_seen"`
-	State     string          `json:"state"`
-}
-
-// CaseEntity is an entity of one case with the other cases it appears in.
-type CaseEntity struct {
-	IndexedEntity
-	State     string       `json:"state"`
-	FirstSeen time.Time    `json:"first_seen"`
-	Others    []EntityCase `json:"others"`
-}
-
-// Scope limits what a reader may see of other cases: Org > 0 is a
-// responder's organisation, which sees only cases handed to it with
-// entities shared (and, for places, the location too); zero is staff, who
-// see every case.
-type Scope struct{ Org int64 }
-
-// sql is the condition on a case id column that a scope adds for an
+// scopeSQL is the condition on a case id column that scope s adds for an
 // entity of kind.
-func (s Scope) sql(col, kind string) (string, []any) {
+func scopeSQL(s Scope, col, kind string) (string, []any) {
 	if s.Org <= 0 {
 		return "", nil
 	}
@@ -166,7 +135,7 @@ func (db *DB) entityCases(ctx context.Context, ids []int64, kind string, sc Scop
 	if !withRejected {
 		q += ` AND ec.state <> 'rejected'`
 	}
-	cond, cargs := sc.sql("ec.case_id", kind)
+	cond, cargs := scopeSQL(sc, "ec.case_id", kind)
 	q += cond + ` ORDER BY ec.first_seen, ec.case_id`
 	args = append(args, cargs...)
 	rows, err := db.rdb.QueryContext(ctx, q, args...)

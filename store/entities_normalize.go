@@ -11,27 +11,21 @@ import (
 	"hotline"
 )
 
-// Entity kinds in the index. They are the triage's kinds (triage/entities.go)
-// with two changes: a WhatsApp number is a phone number, so that the same
-// number links whichever way it was written, and a URL also yields its
-// domain, which is what recurs across cases.
+// Entity kinds in the index (see hotline.KindPhone), re-exported for the
+// store's own code and tests.
 const (
-	KindPhone    = "phone"
-	KindTelegram = "telegram"
-	KindURL      = "url"
-	KindDomain   = "domain"
-	KindTRON     = "wallet_tron"
-	KindETH      = "wallet_eth"
-	KindBTC      = "wallet_btc"
-	KindBank     = "bank_account"
-	KindPassport = "passport"
-	KindCompound = "compound"
-	KindPlace    = "place"
+	KindPhone    = hotline.KindPhone
+	KindTelegram = hotline.KindTelegram
+	KindURL      = hotline.KindURL
+	KindDomain   = hotline.KindDomain
+	KindTRON     = hotline.KindTRON
+	KindETH      = hotline.KindETH
+	KindBTC      = hotline.KindBTC
+	KindBank     = hotline.KindBank
+	KindPassport = hotline.KindPassport
+	KindCompound = hotline.KindCompound
+	KindPlace    = hotline.KindPlace
 )
-
-// EntityKinds lists the kinds staff may add by hand, in the order the
-// console offers them.
-var EntityKinds = []string{KindPhone, KindTelegram, KindURL, KindDomain, KindTRON, KindETH, KindBTC, KindBank, KindPassport, KindCompound}
 
 // placePrecision is the geohash length of a place: a cell of about
 // 150 m × 150 m, a building or a compound's block. Neighbouring cells are

@@ -10,29 +10,15 @@ import (
 	"hotline"
 )
 
-// CaseFact is one case as the overview counts it: what it is, and when its
-// milestones happened (kept on the case row by the triggers of migration
-// 00051). The overview's figures are counted in SQL (Overview); the list
-// of cases behind a figure is selected from these facts by the same rules.
-type CaseFact struct {
-	ID          int64
-	Ref         string
-	Status      string
-	Urgency     hotline.Urgency
-	Province    string
-	Channel     string
-	Nationality string
-	Resolution  string
-	Created     time.Time
-	// FirstIn is the first message from the person; FirstReply the first
-	// message a person on our side sent back (automatic replies do not
-	// count); Ack the first responder acknowledgement; Closed when the
-	// case was last resolved or closed (nil while it is open).
-	FirstIn    time.Time
-	FirstReply *time.Time
-	Ack        *time.Time
-	Closed     *time.Time
-}
+// The overview's types are hotline's (hotline.CaseFact); the aliases keep
+// the store's queries and tests short. The milestones are kept on the case
+// row by the triggers of migration 00051.
+type (
+	CaseFact      = hotline.CaseFact
+	OverviewStats = hotline.OverviewStats
+	OpenPoint     = hotline.OpenPoint
+	WeekOutcomes  = hotline.WeekOutcomes
+)
 
 // overviewCases is the overview's set: cases opened before ?2 that were
 // still open at ?1 or later. Merged duplicates are left out: they count in
@@ -75,53 +61,6 @@ func timePtr(v sql.NullInt64) *time.Time {
 	}
 	t := fromMS(v.Int64)
 	return &t
-}
-
-// OverviewStats is every figure of the overview for one period.
-type OverviewStats struct {
-	From, To time.Time
-	// Open samples the open cases by urgency at the end of every step
-	// (a day, or a week for periods over two months); the last sample is
-	// just before To.
-	Open []OpenPoint
-	// Opened counts the cases opened in the period, in total and by
-	// province, nationality and channel ("unknown" when empty).
-	Opened                          int
-	Provinces, Nationality, Channel map[string]int
-	// ReplyWaits and AckWaits are, sorted, the times from the first
-	// message to the first reply by staff and to the first responder
-	// acknowledgement, of the cases opened in the period that have one.
-	ReplyWaits, AckWaits []time.Duration
-	// Outcomes counts the cases resolved in the period by the Monday of
-	// the week they were resolved in, and by resolution.
-	Outcomes []WeekOutcomes
-}
-
-// OpenPoint is the open cases by urgency at one moment.
-type OpenPoint struct {
-	At     time.Time
-	Counts [5]int // by hotline.Urgency
-}
-
-// WeekOutcomes is one week's resolutions.
-type WeekOutcomes struct {
-	Week   time.Time
-	Counts map[string]int
-}
-
-// OpenStep is the sampling step of the open series for a period.
-func OpenStep(from, to time.Time) time.Duration {
-	if to.Sub(from) > 62*24*time.Hour {
-		return 7 * 24 * time.Hour
-	}
-	return 24 * time.Hour
-}
-
-// WeekStart is the Monday 00:00 UTC of t's ISO week.
-func WeekStart(t time.Time) time.Time {
-	t = t.UTC()
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 }
 
 // Overview counts the overview's figures for [from, to) with a handful of
@@ -188,7 +127,7 @@ func (db *DB) overviewOutcomes(ctx context.Context, st *OverviewStats, f, t int6
 		if err := rows.Scan(&res, &at); err != nil {
 			return err
 		}
-		w := WeekStart(fromMS(at))
+		w := hotline.WeekStart(fromMS(at))
 		if weeks[w] == nil {
 			weeks[w] = map[string]int{}
 		}
@@ -234,7 +173,7 @@ func (db *DB) waits(ctx context.Context, col string, from, to int64) ([]time.Dur
 // created, so open(t) = created by t − closed by t, and both are running
 // sums of per-step histograms that one scan of an index each gives.
 func (db *DB) overviewOpen(ctx context.Context, st *OverviewStats) error {
-	step := OpenStep(st.From, st.To)
+	step := hotline.OpenStep(st.From, st.To)
 	n := int((st.To.Sub(st.From) + step - 1) / step)
 	for k := range n {
 		at := st.From.Add(time.Duration(k+1) * step)
