@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"hotline"
-	"hotline/store"
 )
 
 // Schema names the document format; SCHEMA.md describes it.
@@ -108,12 +107,12 @@ type Count struct {
 // are as likely the victim's own as a recruiter's. URLs are reduced to
 // their domain, since a link can carry a point or a name.
 var policeKinds = map[string]bool{
-	store.KindTelegram: true, store.KindDomain: true, store.KindTRON: true, store.KindETH: true,
-	store.KindBTC: true, store.KindBank: true, store.KindCompound: true, store.KindPlace: true,
+	hotline.KindTelegram: true, hotline.KindDomain: true, hotline.KindTRON: true, hotline.KindETH: true,
+	hotline.KindBTC: true, hotline.KindBank: true, hotline.KindCompound: true, hotline.KindPlace: true,
 }
 
 // Build applies profile p to set.
-func Build(set *store.ExportSet, p Profile, partner, by string, now time.Time) *Document {
+func Build(set *hotline.ExportSet, p Profile, partner, by string, now time.Time) *Document {
 	d := &Document{
 		Schema: Schema, Profile: p.Name, Partner: partner, From: sec(set.From), To: sec(set.To),
 		GeneratedAt: sec(now), GeneratedBy: by, CoordinateDecimals: p.Decimals,
@@ -167,7 +166,7 @@ func Build(set *store.ExportSet, p Profile, partner, by string, now time.Time) *
 			continue
 		}
 		if p.ForOrganisation && (!shares[l.CaseID][hotline.ShareEntities] ||
-			strings.HasPrefix(k, store.KindPlace+"\x00") && !shares[l.CaseID][hotline.ShareLocation]) {
+			strings.HasPrefix(k, hotline.KindPlace+"\x00") && !shares[l.CaseID][hotline.ShareLocation]) {
 			continue
 		}
 		e := byKey[k]
@@ -180,7 +179,7 @@ func Build(set *store.ExportSet, p Profile, partner, by string, now time.Time) *
 			counted[k] = map[string]bool{}
 		}
 		counted[k][refOf[l.CaseID]] = true
-		if l.State == store.EntityConfirmed || l.State == store.EntityManual {
+		if l.State == hotline.EntityConfirmed || l.State == hotline.EntityManual {
 			confirmed[k] = true
 		}
 		d.Links = append(d.Links, Link{EntityID: e.ID, CaseRef: refOf[l.CaseID], State: l.State,
@@ -194,7 +193,7 @@ func Build(set *store.ExportSet, p Profile, partner, by string, now time.Time) *
 	keptID := map[string]bool{}
 	for _, e := range d.Entities {
 		k := e.Kind + "\x00" + e.Value
-		if !p.ForOrganisation && e.Kind == store.KindTelegram && len(counted[k]) < 2 && !confirmed[k] {
+		if !p.ForOrganisation && e.Kind == hotline.KindTelegram && len(counted[k]) < 2 && !confirmed[k] {
 			continue
 		}
 		if n := len(counted[k]); n > 0 {
@@ -215,7 +214,7 @@ func Build(set *store.ExportSet, p Profile, partner, by string, now time.Time) *
 	return d
 }
 
-func buildCase(c store.ExportCase, p Profile, sh map[string]bool) Case {
+func buildCase(c hotline.ExportCase, p Profile, sh map[string]bool) Case {
 	out := Case{
 		Ref: c.Ref, CreatedAt: sec(c.CreatedAt), Status: c.Status, Urgency: orUnknown(c.Urgency.String()), Lang: c.Lang,
 		Reporter: string(c.Reporter), Nationality: c.Nationality, Channel: string(c.Channel),
@@ -265,15 +264,15 @@ func buildCase(c store.ExportCase, p Profile, sh map[string]bool) Case {
 	return out
 }
 
-func buildEntity(e store.IndexedEntity, p Profile, own map[string]bool) (Entity, bool) {
+func buildEntity(e hotline.IndexedEntity, p Profile, own map[string]bool) (Entity, bool) {
 	if !p.ForOrganisation && !policeKinds[e.Kind] {
 		return Entity{}, false
 	}
-	if e.Kind == store.KindTelegram && own[e.Value] {
+	if e.Kind == hotline.KindTelegram && own[e.Value] {
 		return Entity{}, false
 	}
 	out := Entity{Kind: e.Kind, Value: e.Value}
-	if e.Kind == store.KindPlace {
+	if e.Kind == hotline.KindPlace {
 		// The cell's name (a geohash) is as precise as the cell: a place
 		// is named by its point, rounded like every other coordinate.
 		out.Lat, out.Lon = roundPtr(e.Lat, p.Decimals), roundPtr(e.Lon, p.Decimals)

@@ -8,12 +8,11 @@ import (
 	"time"
 
 	"hotline"
-	"hotline/store"
 )
 
-// Source is what an export reads and where it is audited; *store.DB is one.
+// Source is what an export reads and where it is audited; the SQLite store is one.
 type Source interface {
-	ExportData(ctx context.Context, from, to time.Time, orgID int64) (*store.ExportSet, error)
+	ExportData(ctx context.Context, from, to time.Time, orgID int64) (*hotline.ExportSet, error)
 	OrganisationByName(ctx context.Context, name string) (hotline.Organisation, error)
 	RecordExport(ctx context.Context, actor string, detail map[string]any) error
 }

@@ -10,36 +10,13 @@ import (
 	"hotline"
 )
 
-// ExportSet is everything an export may draw from, unredacted: the export
-// package applies a profile to it. It never leaves the process as is.
-type ExportSet struct {
-	From, To time.Time
-	Cases    []ExportCase
-	Entities []IndexedEntity
-	Links    []ExportLink
-}
-
-// ExportCase is one case with what a profile may or may not keep.
-type ExportCase struct {
-	hotline.Case
-	Nationality  string
-	ContactName  string
-	PeopleCount  *int
-	FirstReplyAt *time.Time // first outbound message a person wrote (not the automatic one)
-	AckAt        *time.Time // first responder acknowledgement
-	// Shared is what the hand-offs to the export's organisation share
-	// (nil when the export is not for an organisation).
-	Shared []string
-}
-
-// ExportLink is one entity on one case; rejected links are left out.
-type ExportLink struct {
-	EntityID  int64
-	CaseID    int64
-	State     string
-	FirstSeen time.Time
-	LastSeen  time.Time
-}
+// The export's source types are hotline's (hotline.ExportSet); the
+// aliases keep the store's queries and tests short.
+type (
+	ExportSet  = hotline.ExportSet
+	ExportCase = hotline.ExportCase
+	ExportLink = hotline.ExportLink
+)
 
 // ExportData gathers the cases opened in [from, to) with their messages,
 // entities and links. orgID > 0 keeps only cases handed to that
