@@ -3,18 +3,14 @@ package server_test
 import (
 	"context"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"hotline"
 	"hotline/handoff"
-	"hotline/intake"
 	"hotline/server"
 	"hotline/store"
 )
@@ -24,22 +20,12 @@ import (
 // resolves the case, an unknown update is refused without using the link.
 func TestAckLinkCarriesAnUpdate(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), store.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	key := []byte("ack-key-0123456789abcdef0123456789")
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	base := "http://" + ln.Addr().String()
-	srv, err := server.New(server.Config{PublicURL: base, AckKey: key},
-		server.Deps{Intake: intake.New(db, intake.Options{Texts: harnessTexts{}}), Cases: db, Users: db, DB: db,
-			Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	defer srv.Shutdown(ctx)
+	// The acknowledgement link alone: no provider webhooks configured.
+	h := newHarness(t, harnessOptions{config: func(c *server.Config) {
+		*c = server.Config{PublicURL: c.PublicURL, AckKey: key}
+	}})
+	db, base := h.db, h.baseURL
 	if _, err := db.AddRoute(ctx, "admin", "Anti-human-trafficking police", store.RoutingRule{}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestCaseAPIAccess(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.post("/webhooks/twilio/messages", sms("SM00000000000000000000000000000a01", "+85510000601", "hello, is this the hotline?"), hAuthToken)
 	id := h.allCases()[0].ID
 	admin, agent, responder := h.token("ada", hotline.RoleAdmin), h.token("agnes", hotline.RoleAgent), h.token("rui", hotline.RoleResponder)
@@ -34,7 +34,7 @@ func TestCaseAPIAccess(t *testing.T) {
 }
 
 func TestCaseAPIQueueOrderFiltersAndPages(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, harnessOptions{})
 	tok := h.token("agnes", hotline.RoleAgent)
 	msgs := []struct{ from, body string }{
 		{"+85510000701", "what documents do I need for a visa?"},                        // low

@@ -12,7 +12,7 @@ import (
 // TestCaseAPIResponderFields checks, field by field, that a responder's JSON
 // carries only what the hand-offs to their organisation share.
 func TestCaseAPIResponderFields(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	const body = "they took our passports in Bavet, call my brother +85510000999"
 	c := h.newCase("SM00000000000000000000000000000c01", "+85510000123", body)

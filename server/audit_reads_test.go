@@ -12,7 +12,7 @@ import (
 // TestCaseReadsAreAudited: opening a case through the API or the console
 // writes who, what, when and from where; a refused read writes nothing.
 func TestCaseReadsAreAudited(t *testing.T) {
-	h := newHardHarness(t, nil)
+	h := newHarness(t, harnessOptions{telegram: true, metrics: true})
 	msg := url.Values{"MessageSid": {"SMread1"}, "AccountSid": {hAccountSID}, "From": {"+85510000123"}, "To": {"+85510000999"}, "Body": {"help"}}
 	if resp, _ := h.post("/webhooks/twilio/messages", msg, hAuthToken); resp.StatusCode != 200 {
 		t.Fatalf("message: %d", resp.StatusCode)
@@ -20,7 +20,7 @@ func TestCaseReadsAreAudited(t *testing.T) {
 	id := h.allCases()[0].ID
 	path := "/cases/" + strconv.FormatInt(id, 10)
 	viewed := func(actor, via string) int {
-		return h.rows(`SELECT count(*) FROM audit_events WHERE action = 'case.viewed' AND case_id = ? AND actor = ?
+		return h.count(`SELECT count(*) FROM audit_events WHERE action = 'case.viewed' AND case_id = ? AND actor = ?
 			AND json_extract(detail, '$.via') = ? AND json_extract(detail, '$.addr') = '127.0.0.1' AND at > 0`, id, actor, via)
 	}
 
@@ -33,7 +33,7 @@ func TestCaseReadsAreAudited(t *testing.T) {
 	}
 	h.get("/api/v1"+path, "not-a-token")
 	h.get("/api/v1/cases/999999", tok)
-	if n := h.rows(`SELECT count(*) FROM audit_events WHERE action = 'case.viewed'`); n != 1 {
+	if n := h.count(`SELECT count(*) FROM audit_events WHERE action = 'case.viewed'`); n != 1 {
 		t.Fatalf("refused or missing reads audited: %d events", n)
 	}
 

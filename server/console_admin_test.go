@@ -17,7 +17,7 @@ var otpRe = regexp.MustCompile(`id="otp" type="text" class="mono" value="([^"]+)
 // organisation, a responder in it with a generated password that works
 // once shown, then disabled (sessions and tokens gone) and enabled again.
 func TestConsoleAdminAccounts(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("ada", hotline.RoleAdmin, "")
 	admin := h.login("ada")
 

@@ -15,7 +15,7 @@ import (
 // of caller and checks the status each gets. Actions use a case of their
 // own per caller so that one caller's change does not alter the next row.
 func TestAuthorizationMatrix(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("ada", hotline.RoleAdmin, "")
 	h.staff("agnes", hotline.RoleAgent, "")
 	h.staff("kosal", hotline.RoleResponder, "Police Unit")

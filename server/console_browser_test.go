@@ -124,7 +124,7 @@ func fetchStatus(t *testing.T, ctx context.Context, path string) int {
 
 func TestBrowserConsole(t *testing.T) {
 	ctx := newBrowser(t)
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("minji", hotline.RoleAgent, "")
 	h.staff("kosal", hotline.RoleResponder, "Anti-Human Trafficking Police")
 	if err := h.db.SetLang(context.Background(), mustStaff(t, h, "minji"), "ko"); err != nil {
@@ -218,7 +218,7 @@ func TestBrowserConsole(t *testing.T) {
 // the reply being typed is left alone.
 func TestBrowserCaseLive(t *testing.T) {
 	ctx := newBrowser(t)
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("minji", hotline.RoleAgent, "")
 	c := h.newCase("SM00000000000000000000000000000f01", "+85510000501", "they took our passports in Bavet, help")
 	browserLogin(t, ctx, h.baseURL, "minji")
@@ -252,7 +252,7 @@ func TestBrowserCaseLive(t *testing.T) {
 
 func TestBrowserPublicFormKhmer(t *testing.T) {
 	ctx := newBrowser(t)
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	var ref string
 	run(t, ctx, "form in Khmer",
 		chromedp.Navigate(h.baseURL+"/?lang=km"),

@@ -62,7 +62,7 @@ func linksOn(t *testing.T, body string) map[string][]string {
 }
 
 func TestCaseLinksAndEntityPage(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("ada", hotline.RoleAdmin, "")
 	cases := seedTaskForce(h)
 	cc := h.login("ada")
@@ -135,7 +135,7 @@ func TestCaseLinksAndEntityPage(t *testing.T) {
 }
 
 func TestCaseLinksResponderAccess(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	h.staff("kosal", hotline.RoleResponder, "Bavet Police")
 	h.staff("vanna", hotline.RoleResponder, "Other Unit")

@@ -16,7 +16,7 @@ import (
 )
 
 func TestConsoleExportSignedAndAudited(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("ada", hotline.RoleAdmin, "")
 	h.staff("agnes", hotline.RoleAgent, "")
 	seedTaskForce(h)

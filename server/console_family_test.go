@@ -16,7 +16,7 @@ import (
 // person held, a family without consent and a do-not-contact family get
 // nothing.
 func TestFamilyCoarseStatus(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	agent := h.login("agnes")
 	ctx := t.Context()

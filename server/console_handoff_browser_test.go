@@ -16,7 +16,7 @@ import (
 // for a Korean-speaking desk (Hangul rendered: see the screenshot).
 func TestBrowserHandoffPacket(t *testing.T) {
 	ctx := newBrowser(t)
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	if _, err := h.db.AddRoute(t.Context(), "test", "Korean embassy consular desk", store.RoutingRule{Nationality: "KR"}); err != nil {
 		t.Fatal(err)

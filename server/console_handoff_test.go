@@ -23,7 +23,7 @@ var packetEN = regexp.MustCompile(`(?s)<pre class="packet" lang="en">(.*?)</pre>
 // in Korean and English with the passport copy missing, and the reporter's
 // number enters the packet only once consent is recorded.
 func TestCasePagePacketProposalAndConsent(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	ctx := t.Context()
 	if _, err := h.db.AddRoute(ctx, "test", "Korean embassy consular desk", store.RoutingRule{Nationality: "KR"}); err != nil {
@@ -82,7 +82,7 @@ func TestCasePagePacketProposalAndConsent(t *testing.T) {
 // the wrong organisation; each lands on the timeline, and a rescue
 // resolves the case.
 func TestResponderUpdates(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	h.staff("kosal", hotline.RoleResponder, "Anti-human-trafficking police")
 	h.staff("vanna", hotline.RoleResponder, "Provincial police Svay Rieng")
@@ -147,7 +147,7 @@ func TestResponderUpdates(t *testing.T) {
 // each audited, errors shown next to the form with what was typed (but
 // never the secret).
 func TestRoutingAdminActions(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("ada", hotline.RoleAdmin, "")
 	h.orgID("Korean embassy consular desk")
 	admin := h.login("ada")
@@ -227,7 +227,7 @@ func TestRoutingAdminActions(t *testing.T) {
 // TestQueueShowsEscalationTimers: a critical case's automatic hand-off
 // shows its timer on the queue row, then that it escalated.
 func TestQueueShowsEscalationTimers(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	ctx := t.Context()
 	if _, err := h.db.AddRoute(ctx, "test", "Anti-human-trafficking police", store.RoutingRule{}); err != nil {

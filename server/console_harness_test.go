@@ -2,23 +2,13 @@ package server_test
 
 import (
 	"context"
-	"database/sql"
 	"html"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
-	"testing"
-
-	"hotline/intake"
-	"hotline/server"
-	"hotline/store"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -120,83 +110,4 @@ func (cc *consoleClient) post(path string, form url.Values) (int, string, string
 	req, _ := http.NewRequest(http.MethodPost, cc.h.baseURL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return cc.do(req)
-}
-
-// consoleHarnesses remembers what a console test needs beyond harness:
-// the database file (to count rows and to restart) and how to stop.
-var consoleHarnesses sync.Map // *harness → *harnessExtra
-
-type harnessExtra struct {
-	path string
-	stop func()
-}
-
-// newConsoleHarness is newHarness with a known database file.
-func newConsoleHarness(t *testing.T) *harness {
-	return startHarness(t, filepath.Join(t.TempDir(), "hotline.db"))
-}
-
-func startHarness(t *testing.T, path string) *harness {
-	t.Helper()
-	db, err := store.Open(path, store.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	srv, err := server.New(server.Config{
-		PublicURL: base, TwilioAccountSID: hAccountSID, TwilioAuthToken: hAuthToken,
-		FormSecret: []byte("harness-form-secret-harness-form-secret"),
-	}, server.Deps{
-		Intake: intake.New(db, intake.Options{Texts: harnessTexts{}}), Cases: db, Users: db, DB: db,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			srv.Shutdown(context.Background())
-			db.Close()
-		})
-	}
-	t.Cleanup(stop)
-	h := &harness{t: t, baseURL: base, db: db, client: &http.Client{}}
-	consoleHarnesses.Store(h, &harnessExtra{path: path, stop: stop})
-	return h
-}
-
-func extra(h *harness) *harnessExtra {
-	v, ok := consoleHarnesses.Load(h)
-	if !ok {
-		h.t.Fatal("not a console harness: use newConsoleHarness")
-	}
-	return v.(*harnessExtra)
-}
-
-// restart stops the server and store and starts new ones on the same file.
-func (h *harness) restart() *harness {
-	x := extra(h)
-	x.stop()
-	return startHarness(h.t, x.path)
-}
-
-// count runs a counting query on the database file, read-only.
-func (h *harness) count(query string, args ...any) int {
-	h.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+extra(h).path+"?mode=ro")
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer db.Close()
-	var n int
-	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
-		h.t.Fatal(err)
-	}
-	return n
 }

@@ -15,7 +15,7 @@ import (
 // database file, as if the person had written then.
 func (h *harness) setLastInbound(caseID int64, ago time.Duration) {
 	h.t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+extra(h).path+"?_busy_timeout=5000")
+	db, err := sql.Open("sqlite3", "file:"+h.path+"?_busy_timeout=5000")
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func (h *harness) setLastInbound(caseID int64, ago time.Duration) {
 // page name provinces and waiting times in the reader's language, while
 // filters and the database keep the canonical English names.
 func TestConsoleProvincesAndAgesTranslated(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("minji", hotline.RoleAgent, "")
 	h.staff("sokha", hotline.RoleAgent, "")
 	bavet := h.newCase("SM00000000000000000000000000000d01", "+85510000301", "they took our passports in Bavet")
@@ -79,7 +79,7 @@ func TestConsoleProvincesAndAgesTranslated(t *testing.T) {
 // form of its own whose answer is the case page with the reply box filled,
 // so a browser without JavaScript can use them too.
 func TestConsoleCannedRepliesWithoutJavaScript(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	c := h.newCase("SM00000000000000000000000000000d11", "+85510000311", "they took our passports in Bavet")
 	cc := h.login("agnes")

@@ -16,7 +16,7 @@ import (
 // browser would: a message to another case says nothing, a message to this
 // case says "case".
 func TestConsoleCaseEventsStream(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	c := h.newCase("SM00000000000000000000000000000e01", "+85510000401", "they took our passports in Bavet")
 	cc := h.login("agnes")

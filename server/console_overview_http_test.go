@@ -13,7 +13,7 @@ import (
 )
 
 func TestOverviewPage(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	h.staff("kosal", hotline.RoleResponder, "Bavet Police")
 	cases := seedTaskForce(h)
@@ -65,7 +65,7 @@ func TestOverviewPage(t *testing.T) {
 
 func TestBrowserOverview(t *testing.T) {
 	ctx := newBrowser(t)
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("minji", hotline.RoleAgent, "")
 	seedTaskForce(h)
 	browserLogin(t, ctx, h.baseURL, "minji")

@@ -44,7 +44,7 @@ func (h *harness) orgID(name string) int64 {
 }
 
 func TestConsoleLoginLogoutAndLockout(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 
 	anon := h.browser()
@@ -102,7 +102,7 @@ func TestConsoleLoginLogoutAndLockout(t *testing.T) {
 }
 
 func TestConsoleSessionSurvivesRestart(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	cc := h.login("agnes")
 	// A second server on the same database stands in for a restart.
@@ -114,7 +114,7 @@ func TestConsoleSessionSurvivesRestart(t *testing.T) {
 }
 
 func TestConsoleQueueFiltersAndCounts(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	crit := h.newCase("SM00000000000000000000000000000c01", "+85510000801", "they are beating us right now in Poipet, help")
 	low := h.newCase("SM00000000000000000000000000000c02", "+85510000802", "what documents do I need for a visa?")
@@ -158,7 +158,7 @@ func TestConsoleQueueFiltersAndCounts(t *testing.T) {
 }
 
 func TestConsoleCaseWorkflow(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	h.staff("kosal", hotline.RoleResponder, "Anti-Human Trafficking Police")
 	h.staff("other", hotline.RoleResponder, "Other Unit")
@@ -251,7 +251,7 @@ func TestConsoleCaseWorkflow(t *testing.T) {
 }
 
 func TestConsoleReplySafetyRules(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	ctx := context.Background()
 	// A message from an hour ago: the reply window has closed.
@@ -298,7 +298,7 @@ func TestConsoleReplySafetyRules(t *testing.T) {
 }
 
 func TestConsoleMergeAndPassword(t *testing.T) {
-	h := newConsoleHarness(t)
+	h := newHarness(t, harnessOptions{})
 	h.staff("agnes", hotline.RoleAgent, "")
 	a := h.newCase("SM00000000000000000000000000000c31", "+85510000831", "my brother is held in Bavet")
 	b := h.newCase("SM00000000000000000000000000000c32", "+821000001234", "they beat him yesterday in Bavet, help")

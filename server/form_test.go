@@ -5,17 +5,14 @@ import (
 	"html"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
 	"hotline"
-	"hotline/intake"
 	"hotline/locales"
 	"hotline/server"
 	"hotline/store"
@@ -48,33 +45,20 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// newFormSite runs the public form as it is deployed on its own: no provider
+// webhooks, no acknowledgement texts, and logs kept (at debug level) so tests
+// can check that nothing secret is written to them.
 func newFormSite(t *testing.T) *formSite {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), store.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &lockedBuffer{}
-	srv, err := server.New(server.Config{
-		PublicURL:  "http://" + ln.Addr().String(),
-		FormSecret: []byte("form-test-secret-form-test-secret"),
-	}, server.Deps{
-		Intake: intake.New(db, intake.Options{}), Cases: db, Users: db, DB: db,
-		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	h := newHarness(t, harnessOptions{
+		silent: true,
+		config: func(c *server.Config) {
+			*c = server.Config{PublicURL: c.PublicURL, FormSecret: []byte("form-test-secret-form-test-secret")}
+		},
+		log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		srv.Shutdown(context.Background())
-		db.Close()
-	})
-	return &formSite{t: t, base: "http://" + ln.Addr().String(), db: db, log: logs}
+	return &formSite{t: t, base: h.baseURL, db: h.db, log: logs}
 }
 
 type page struct {

@@ -24,7 +24,7 @@ import (
 // Whatever it sends: nothing is stored beyond the one genuine message each
 // replay started from, no handler panics, no answer is a 5xx.
 func TestHostileInput(t *testing.T) {
-	h := newHardHarness(t, nil)
+	h := newHarness(t, harnessOptions{telegram: true, metrics: true})
 	sent := map[string]map[string]int{} // route → kind → requests
 	fail5xx := 0
 	send := func(route, kind string, req *http.Request) int {
@@ -93,7 +93,7 @@ func TestHostileInput(t *testing.T) {
 	if code := send("POST /", "genuine", newReq("POST", "/", "application/x-www-form-urlencoded", form.Encode())); code != 200 {
 		t.Fatalf("genuine form submission: %d", code)
 	}
-	baseline := h.rows(`SELECT count(*) FROM messages WHERE direction = 'in'`)
+	baseline := h.count(`SELECT count(*) FROM messages WHERE direction = 'in'`)
 	if baseline != 3 {
 		t.Fatalf("genuine messages stored: %d, want 3", baseline)
 	}
@@ -177,7 +177,7 @@ func TestHostileInput(t *testing.T) {
 		}
 	}
 
-	if got := h.rows(`SELECT count(*) FROM messages WHERE direction = 'in'`); got != baseline {
+	if got := h.count(`SELECT count(*) FROM messages WHERE direction = 'in'`); got != baseline {
 		t.Errorf("stored: %d messages beyond the %d genuine ones", got-baseline, baseline)
 	}
 	if p := h.srv.Panics(); p != 0 {
@@ -197,13 +197,13 @@ func TestHostileInput(t *testing.T) {
 		total += k["malformed"] + k["oversized"] + k["forged"] + k["replayed"]
 	}
 	fmt.Fprintf(&b, "%d hostile requests to %d routes: %d stored, %d panics, %d 5xx", total, len(routes),
-		h.rows(`SELECT count(*) FROM messages WHERE direction = 'in'`)-baseline, h.srv.Panics(), fail5xx)
+		h.count(`SELECT count(*) FROM messages WHERE direction = 'in'`)-baseline, h.srv.Panics(), fail5xx)
 	t.Log("\n" + b.String())
 }
 
 // rawStatus writes a request as bytes and reads the status line; 0 when the
 // server closed the connection without one (a refusal, not a failure).
-func (h *hardHarness) rawStatus(raw string) int {
+func (h *harness) rawStatus(raw string) int {
 	h.t.Helper()
 	u, _ := url.Parse(h.baseURL)
 	conn, err := net.Dial("tcp", u.Host)

@@ -21,7 +21,7 @@ func metric(body, sample string) float64 {
 }
 
 func TestMetricsCountWebhookOutcomesAndCommits(t *testing.T) {
-	h := newHardHarness(t, nil)
+	h := newHarness(t, harnessOptions{telegram: true, metrics: true})
 	msg := url.Values{"MessageSid": {"SMmetrics1"}, "AccountSid": {hAccountSID}, "From": {"+85510000123"}, "To": {"+85510000999"}, "Body": {"help"}}
 	if resp, _ := h.post("/webhooks/twilio/messages", msg, hAuthToken); resp.StatusCode != 200 {
 		t.Fatalf("signed message: %d", resp.StatusCode)
@@ -63,7 +63,7 @@ func TestMetricsCountWebhookOutcomesAndCommits(t *testing.T) {
 }
 
 func TestMetricsGuard(t *testing.T) {
-	h := newHardHarness(t, func(c *server.Config) { c.MetricsToken = "metrics-token-0123456789" })
+	h := newHarness(t, harnessOptions{telegram: true, metrics: true, config: func(c *server.Config) { c.MetricsToken = "metrics-token-0123456789" }})
 	get := func(hdr map[string]string) int {
 		req, _ := http.NewRequest("GET", h.baseURL+"/metrics", nil)
 		for k, v := range hdr {

@@ -17,7 +17,7 @@ import (
 // TestSecurityHeadersOnEveryResponse: pages, API, webhooks, static files,
 // errors and unknown paths all carry the same strict headers.
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
-	h := newHardHarness(t, nil)
+	h := newHarness(t, harnessOptions{telegram: true, metrics: true})
 	for _, r := range []struct{ method, path string }{
 		{"GET", "/"}, {"GET", "/?lang=km"}, {"GET", "/healthz"}, {"GET", "/console/login"}, {"GET", "/console"},
 		{"GET", "/api/v1/cases"}, {"GET", "/api/v1/cases/1"}, {"POST", "/webhooks/twilio/messages"},
@@ -45,7 +45,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 }
 
 func TestHSTSWhenPublicURLIsHTTPS(t *testing.T) {
-	h := newHardHarness(t, func(c *server.Config) { c.PublicURL = "https://hotline.example.org" })
+	h := newHarness(t, harnessOptions{telegram: true, metrics: true, config: func(c *server.Config) { c.PublicURL = "https://hotline.example.org" }})
 	req, _ := http.NewRequest("GET", h.baseURL+"/", nil)
 	_, hdr, _ := h.do(req)
 	if v := hdr.Get("Strict-Transport-Security"); !strings.HasPrefix(v, "max-age=") {
@@ -56,7 +56,7 @@ func TestHSTSWhenPublicURLIsHTTPS(t *testing.T) {
 // TestOversizeBodyIs413OnEveryPost walks the app's routes, so a POST route
 // added later is covered without editing this test.
 func TestOversizeBodyIs413OnEveryPost(t *testing.T) {
-	h := newHardHarness(t, nil)
+	h := newHarness(t, harnessOptions{telegram: true, metrics: true})
 	n := 0
 	for _, r := range h.srv.App().GetRoutes(true) {
 		if r.Method != fiber.MethodPost {
@@ -73,13 +73,13 @@ func TestOversizeBodyIs413OnEveryPost(t *testing.T) {
 	if n < 10 {
 		t.Fatalf("only %d POST requests: routes missing?", n)
 	}
-	if got := h.rows(`SELECT count(*) FROM messages`); got != 0 {
+	if got := h.count(`SELECT count(*) FROM messages`); got != 0 {
 		t.Fatalf("%d messages stored from oversize bodies", got)
 	}
 }
 
 func TestWebhookContentTypeIs415(t *testing.T) {
-	h := newHardHarness(t, nil)
+	h := newHarness(t, harnessOptions{telegram: true, metrics: true})
 	form := url.Values{"MessageSid": {"SM415"}, "From": {"+85510000123"}, "Body": {"help"}}
 	for _, c := range []struct{ path, ct string }{
 		{"/webhooks/twilio/messages", "application/json"},
@@ -106,7 +106,7 @@ func TestWebhookContentTypeIs415(t *testing.T) {
 }
 
 func TestFieldAndHeaderLimits(t *testing.T) {
-	h := newHardHarness(t, nil)
+	h := newHarness(t, harnessOptions{telegram: true, metrics: true})
 	form := url.Values{}
 	for i := range 300 {
 		form.Set("f"+strings.Repeat("x", i%5)+string(rune('a'+i%26))+strings.Repeat("y", i/26), "1")
@@ -130,7 +130,7 @@ func TestFieldAndHeaderLimits(t *testing.T) {
 // postOversize announces a body of size bytes and reads the answer without
 // sending it: the server must refuse on the announcement alone (a client
 // that keeps writing gets its connection reset after the 413).
-func (h *hardHarness) postOversize(path, contentType string, size int) int {
+func (h *harness) postOversize(path, contentType string, size int) int {
 	h.t.Helper()
 	u, _ := url.Parse(h.baseURL)
 	conn, err := net.Dial("tcp", u.Host)

@@ -114,7 +114,7 @@ func TestTelegramWebhook(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.label, func(t *testing.T) {
-			h := newChannelHarness(t, channelOpts{})
+			h := newHarness(t, harnessOptions{telegram: true})
 			var status int
 			var body string
 			for _, u := range tt.updates {
@@ -193,7 +193,7 @@ func checkTelegramStored(t *testing.T, h *harness, w tgWant, body string) {
 // webhook: the question rides in the inline reply, in the person's
 // language, and a map link answers it.
 func TestTelegramGuidedConversation(t *testing.T) {
-	h := newChannelHarness(t, channelOpts{guide: true})
+	h := newHarness(t, harnessOptions{telegram: true, guide: true})
 	_, body := h.postTelegram(tgText("920001", "700201", "ko", "도와주세요 여권을 뺏겼어요"), hTelegramSecret)
 	if !strings.Contains(body, locales.T("ko", "guide.ask.location", nil)) {
 		t.Fatalf("first reply %s lacks the Korean location question", body)

@@ -160,7 +160,7 @@ func TestTwilioMessageWebhook(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.label, func(t *testing.T) {
-			h := newHarness(t)
+			h := newHarness(t, harnessOptions{})
 			path := tt.path
 			if path == "" {
 				path = "/webhooks/twilio/messages"
@@ -198,7 +198,7 @@ func countInbound(h *harness) int {
 }
 
 func TestTwilioRetriesAndFollowUps(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, harnessOptions{})
 	first := sms("SM00000000000000000000000000000r01", "+85510000555", "I want to go home, they keep my passport")
 	for i := 0; i < 3; i++ {
 		resp, _ := h.post("/webhooks/twilio/messages", first, hAuthToken)
@@ -224,7 +224,7 @@ func TestTwilioRetriesAndFollowUps(t *testing.T) {
 }
 
 func TestTwilioStatusCallback(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, harnessOptions{})
 	form := url.Values{"MessageSid": {"SM00000000000000000000000000000x01"}, "MessageStatus": {"delivered"}, "AccountSid": {hAccountSID}}
 	resp, _ := h.post("/webhooks/twilio/status", form, hAuthToken)
 	if resp.StatusCode/100 != 2 {

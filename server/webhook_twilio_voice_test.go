@@ -73,7 +73,7 @@ func TestTwilioVoiceWebhooks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.label, func(t *testing.T) {
-			h := newChannelHarness(t, channelOpts{})
+			h := newHarness(t, harnessOptions{telegram: true})
 			var resp *http.Response
 			var body string
 			if tt.token == "unsigned-query" {
@@ -132,7 +132,7 @@ func TestTwilioVoiceWebhooks(t *testing.T) {
 }
 
 func TestVoiceAudioServed(t *testing.T) {
-	h := newChannelHarness(t, channelOpts{})
+	h := newHarness(t, harnessOptions{telegram: true})
 	resp, err := http.Get(h.baseURL + "/voice/km/menu.mp3")
 	if err != nil {
 		t.Fatal(err)
