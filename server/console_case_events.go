@@ -1,10 +1,8 @@
 package server
 
 import (
-	"bufio"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -27,32 +25,10 @@ func (h *console) caseEvents(c *fiber.Ctx) error {
 	if !allowed {
 		return h.fail(c, session(c), fiber.StatusForbidden, "console.error.forbidden")
 	}
-	c.Set(fiber.HeaderContentType, "text/event-stream")
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set("X-Accel-Buffering", "no")
-	ch := h.hub.subscribe()
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer h.hub.unsubscribe(ch)
-		fmt.Fprint(w, "retry: 1000\n\n")
-		if w.Flush() != nil {
-			return
+	return h.stream(c, func(ids []int64) string {
+		if !slices.Contains(ids, id) {
+			return ""
 		}
-		end := time.NewTimer(streamFor)
-		defer end.Stop()
-		for {
-			select {
-			case ids := <-ch:
-				if !slices.Contains(ids, id) {
-					continue
-				}
-				fmt.Fprintf(w, "event: case\ndata: %d\n\n", id)
-				if w.Flush() != nil {
-					return
-				}
-			case <-end.C:
-				return
-			}
-		}
+		return fmt.Sprintf("event: case\ndata: %d\n\n", id)
 	})
-	return nil
 }

@@ -105,6 +105,24 @@ func (hb *hub) poll(stop chan struct{}) {
 func (h *console) events(c *fiber.Ctx) error {
 	s := session(c)
 	withIDs := s.Staff.Role != hotline.RoleResponder
+	return h.stream(c, func(ids []int64) string {
+		data := ""
+		if withIDs {
+			parts := make([]string, len(ids))
+			for i, id := range ids {
+				parts[i] = strconv.FormatInt(id, 10)
+			}
+			data = strings.Join(parts, ",")
+		}
+		return fmt.Sprintf("event: cases\ndata: %s\n\n", data)
+	})
+}
+
+// stream holds a text/event-stream open on the hub until streamFor has
+// passed. event turns each batch of changed case ids into the SSE event
+// to send, or "" to send nothing for that batch; the queue and the case
+// page differ only in that.
+func (h *console) stream(c *fiber.Ctx, event func(ids []int64) string) error {
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("X-Accel-Buffering", "no")
@@ -120,15 +138,11 @@ func (h *console) events(c *fiber.Ctx) error {
 		for {
 			select {
 			case ids := <-ch:
-				data := ""
-				if withIDs {
-					parts := make([]string, len(ids))
-					for i, id := range ids {
-						parts[i] = strconv.FormatInt(id, 10)
-					}
-					data = strings.Join(parts, ",")
+				e := event(ids)
+				if e == "" {
+					continue
 				}
-				fmt.Fprintf(w, "event: cases\ndata: %s\n\n", data)
+				fmt.Fprint(w, e)
 				if w.Flush() != nil {
 					return
 				}
