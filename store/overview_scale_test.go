@@ -38,57 +38,55 @@ func p99(ds []time.Duration) time.Duration {
 	return ds[(len(ds)*99+99)/100-1]
 }
 
-// TestTaskForceAt100k times the entity links of a case, an entity page and
-// the overview for 30 and 90 days with 100,000 cases.
-func TestTaskForceAt100k(t *testing.T) {
-	if testing.Short() {
-		t.Skip("seeds 100,000 cases")
-	}
-	db, _ := openTest(t, DefaultOptions())
-	seedBulk(t, db, 100_000)
-	seedEntityBulk(t, db)
+// BenchmarkTaskForceAt100k measures the entity links of a case, an entity
+// page and the overview for 30 and 90 days with 100,000 cases, and reports
+// each p99 in milliseconds (issue 8's target: under 100 ms). It also checks
+// that the answers are whole, so a fast wrong answer does not pass:
+//
+//	go test ./store -run '^$' -bench TaskForceAt100k -benchtime 1x
+func BenchmarkTaskForceAt100k(b *testing.B) {
+	db, _ := openTest(b, DefaultOptions())
+	seedBulk(b, db, 100_000)
+	seedEntityBulk(b, db)
 	ctx := context.Background()
-	measure := func(name string, runs int, limit time.Duration, fn func(i int) error) {
+	measure := func(metric string, runs int, fn func(i int) error) {
 		var ds []time.Duration
 		for i := range runs {
 			start := time.Now()
 			if err := fn(i); err != nil {
-				t.Fatal(err)
+				b.Fatal(err)
 			}
 			ds = append(ds, time.Since(start))
 		}
-		got := p99(ds)
-		t.Logf("%s: p99 %v over %d runs", name, got, runs)
-		if got > limit {
-			t.Errorf("%s: p99 %v, want under %v", name, got, limit)
-		}
+		b.ReportMetric(float64(p99(ds).Microseconds())/1000, metric)
 	}
-	measure("case links (200 cases per wallet)", 100, 100*time.Millisecond, func(i int) error {
-		l, err := db.CaseEntities(ctx, int64(1+i*997), Scope{})
-		if err == nil && len(l) != 2 {
-			t.Fatalf("case %d: %d entities", 1+i*997, len(l))
-		}
-		return err
-	})
-	measure("entity page", 100, 100*time.Millisecond, func(i int) error {
-		_, c, err := db.EntityCases(ctx, int64(1+i%500), Scope{})
-		if err == nil && len(c) != 200 {
-			t.Fatalf("entity %d: %d cases", 1+i%500, len(c))
-		}
-		return err
-	})
-	from := time.UnixMilli(1700000000000).Add(30 * 24 * time.Hour)
-	measure("overview, 30 days", 50, 100*time.Millisecond, func(int) error {
-		o, err := db.Overview(ctx, from, from.Add(30*24*time.Hour))
-		if err == nil && (o.Opened < 30000 || len(o.Open) != 30 || o.Open[29].Counts[hotline.Critical] == 0) {
-			t.Fatalf("overview: %d opened, %d points", o.Opened, len(o.Open))
-		}
-		return err
-	})
-	// Longer periods are not held to the limit, only measured: the page's
-	// default is 30 days.
-	measure("overview, 90 days", 20, time.Second, func(int) error {
-		_, err := db.Overview(ctx, time.UnixMilli(1700000000000), time.UnixMilli(1700000000000).Add(90*24*time.Hour))
-		return err
-	})
+	b.ResetTimer()
+	for range b.N {
+		measure("links-p99-ms", 100, func(i int) error {
+			l, err := db.CaseEntities(ctx, int64(1+i*997), Scope{})
+			if err == nil && len(l) != 2 {
+				b.Fatalf("case %d: %d entities", 1+i*997, len(l))
+			}
+			return err
+		})
+		measure("entity-p99-ms", 100, func(i int) error {
+			_, c, err := db.EntityCases(ctx, int64(1+i%500), Scope{})
+			if err == nil && len(c) != 200 {
+				b.Fatalf("entity %d: %d cases", 1+i%500, len(c))
+			}
+			return err
+		})
+		from := time.UnixMilli(1700000000000).Add(30 * 24 * time.Hour)
+		measure("overview30d-p99-ms", 50, func(int) error {
+			o, err := db.Overview(ctx, from, from.Add(30*24*time.Hour))
+			if err == nil && (o.Opened < 30000 || len(o.Open) != 30 || o.Open[29].Counts[hotline.Critical] == 0) {
+				b.Fatalf("overview: %d opened, %d points", o.Opened, len(o.Open))
+			}
+			return err
+		})
+		measure("overview90d-p99-ms", 20, func(int) error {
+			_, err := db.Overview(ctx, time.UnixMilli(1700000000000), time.UnixMilli(1700000000000).Add(90*24*time.Hour))
+			return err
+		})
+	}
 }
