@@ -57,6 +57,41 @@ func ErrorMessage(err error) string {
 // returned text as an outbound message in the same transaction.
 type AckFunc func(r Receipt) string
 
+// GuideState is what the guided intake knows of a contact when a message
+// arrives, read in the message's own transaction so that no other message
+// can change it between the read and the step.
+type GuideState struct {
+	Mode    string   // "", "discreet" or "silent"
+	CaseID  int64    // the contact's open case before this message; 0 if none
+	Pending string   // the question this message may answer
+	Done    []string // items not to ask (asked before, or already known)
+}
+
+// GuideStep is what one message does to the guided intake: it answers
+// Answered with Value, and/or asks Ask with the text Question.
+type GuideStep struct {
+	Answered, Value string
+	Ask, Question   string
+}
+
+// ReplyFunc is AckFunc for the guided intake: it gets the guide's state as
+// it was before the message and returns the acknowledgement and the step to
+// record. The store calls it inside the message's transaction, also for a
+// do-not-contact contact (whose acknowledgement it then drops), since an
+// answer is recorded even when nothing may be sent.
+type ReplyFunc func(r Receipt, g GuideState) (ack string, step GuideStep)
+
+// GuidedIntakeStore is an IntakeStore that records the guided intake's
+// read and step in the same unit of work as the message, so a guided
+// message costs one commit, not two.
+type GuidedIntakeStore interface {
+	IntakeStore
+	// RecordInboundGuided is RecordInbound with reply in place of ack.
+	// The Receipt's Reply is the acknowledgement and the question asked,
+	// in one text, as recorded.
+	RecordInboundGuided(ctx context.Context, in Inbound, t Triage, reply ReplyFunc) (Receipt, error)
+}
+
 // IntakeStore durably records inbound messages.
 type IntakeStore interface {
 	// RecordInbound commits, in one transaction that is fsync'd before it

@@ -24,6 +24,8 @@ type GuideTexts interface {
 
 // GuideStore keeps the guide's progress per case; store.DB implements it.
 // Its methods speak plain values so the store needs nothing from intake.
+// GuideState and GuideStep serve only a pipeline store that is not a
+// hotline.GuidedIntakeStore (which does both inside the message's commit).
 type GuideStore interface {
 	// GuideState reads the contact's mode ("", "discreet", "silent"), its
 	// open case, the question still waiting for an answer, and the items
@@ -90,14 +92,20 @@ type turn struct {
 // runs before the commit so that an unsafe answer silences even the
 // acknowledgement of the message that gives it.
 func (g *Guide) before(ctx context.Context, in hotline.Inbound, stop bool) (turn, error) {
-	t := turn{stop: stop}
+	var st hotline.GuideState
 	var err error
-	t.mode, t.caseID, t.pending, t.done, err = g.store.GuideState(ctx, in.Channel, in.From)
+	st.Mode, st.CaseID, st.Pending, st.Done, err = g.store.GuideState(ctx, in.Channel, in.From)
 	if err != nil {
-		return t, err
+		return turn{stop: stop}, err
 	}
+	return g.read(in, stop, st), nil
+}
+
+// read reads the message as an answer, given the contact's state before it.
+func (g *Guide) read(in hotline.Inbound, stop bool, st hotline.GuideState) turn {
+	t := turn{stop: stop, mode: st.Mode, caseID: st.CaseID, pending: st.Pending, done: st.Done}
 	if g.texts == nil {
-		return t, nil
+		return t
 	}
 	t.dontReply = containsAny(in.Body, g.dontReply)
 	switch t.pending {
@@ -109,7 +117,7 @@ func (g *Guide) before(ctx context.Context, in hotline.Inbound, stop bool) (turn
 	case itemPeople:
 		t.value = peopleCount(in.Body)
 	}
-	return t, nil
+	return t
 }
 
 // quiet reports whether nothing at all may be sent in answer.
@@ -117,30 +125,18 @@ func (t turn) quiet() bool { return t.mode == modeSilent || t.dontReply }
 
 // after records this turn (the answer, the next question) and returns the
 // inline reply: the acknowledgement, the question, or both in one text.
+// It is the path for an intake store that cannot take the step into the
+// message's own unit of work (hotline.GuidedIntakeStore): a second commit.
 func (g *Guide) after(ctx context.Context, in hotline.Inbound, r hotline.Receipt, t turn, ack string) (string, error) {
-	if r.Duplicate || !guidedChannels[in.Channel] || g.texts == nil {
+	if r.Duplicate {
 		return ack, nil
 	}
-	answered, value := "", ""
-	if t.caseID == r.CaseID && t.pending != "" {
-		answered, value = t.pending, t.value
-	}
-	if t.dontReply {
-		// "Don't reply", asked or not, is the safety answer; nothing
-		// else matters once it is given.
-		answered, value = itemSafe, "no"
-	}
-	ask, question := "", ""
-	if !t.stop && !t.quiet() && !r.DoNotContact && t.mode != modeDiscreet {
-		ask = g.next(in, r, t)
-		if ask != "" {
-			question = g.texts.GuideQuestion(replyLang(r, in), ask)
-		}
-	}
-	if answered == "" && ask == "" {
+	s := g.step(in, r, t)
+	if s.Answered == "" && s.Ask == "" {
 		return ack, nil
 	}
-	err := g.store.GuideStep(ctx, r.CaseID, r.MessageID, answered, value, ask, question)
+	question := s.Question
+	err := g.store.GuideStep(ctx, r.CaseID, r.MessageID, s.Answered, s.Value, s.Ask, question)
 	if hotline.ErrorCode(err) == hotline.ECONFLICT {
 		return ack, nil // asked by a concurrent message already: never twice
 	}
@@ -154,6 +150,29 @@ func (g *Guide) after(ctx context.Context, in hotline.Inbound, r hotline.Receipt
 		return ack, nil
 	}
 	return ack + "\n" + question, nil
+}
+
+// step is what this turn records: the answer and the next question.
+func (g *Guide) step(in hotline.Inbound, r hotline.Receipt, t turn) hotline.GuideStep {
+	var s hotline.GuideStep
+	if !guidedChannels[in.Channel] || g.texts == nil {
+		return s
+	}
+	if t.caseID == r.CaseID && t.pending != "" {
+		s.Answered, s.Value = t.pending, t.value
+	}
+	if t.dontReply {
+		// "Don't reply", asked or not, is the safety answer; nothing
+		// else matters once it is given.
+		s.Answered, s.Value = itemSafe, "no"
+	}
+	if !t.stop && !t.quiet() && !r.DoNotContact && t.mode != modeDiscreet {
+		s.Ask = g.next(in, r, t)
+		if s.Ask != "" {
+			s.Question = g.texts.GuideQuestion(replyLang(r, in), s.Ask)
+		}
+	}
+	return s
 }
 
 // next picks the first item in the language's order that the case lacks

@@ -82,6 +82,9 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 	}
 	t := Classify(in)
 	stop := IsStop(in.Body)
+	if gs, ok := p.store.(hotline.GuidedIntakeStore); ok && p.opts.Guide != nil && guidedChannels[in.Channel] {
+		return p.receiveGuided(ctx, gs, in, t, stop)
+	}
 	var g turn
 	if p.opts.Guide != nil {
 		var err error
@@ -120,6 +123,33 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 		}
 	}
 	rcpt.Reply = reply
+	return rcpt, nil
+}
+
+// receiveGuided is Receive with the guide's read and step inside the
+// message's own unit of work: one commit, and the reply is decided on the
+// state that commit builds on. Everything is decided before the commit, so
+// an unsafe answer silences even the acknowledgement of the message that
+// gives it.
+func (p *Pipeline) receiveGuided(ctx context.Context, gs hotline.GuidedIntakeStore, in hotline.Inbound, t hotline.Triage, stop bool) (hotline.Receipt, error) {
+	guide := p.opts.Guide
+	reply := func(r hotline.Receipt, st hotline.GuideState) (string, hotline.GuideStep) {
+		g := guide.read(in, stop, st)
+		return p.replyFor(r, stop, g), guide.step(in, r, g)
+	}
+	rcpt, err := gs.RecordInboundGuided(ctx, in, t, reply)
+	if err != nil {
+		return hotline.Receipt{}, err
+	}
+	if rcpt.Duplicate {
+		rcpt.Reply = "" // the provider already has our answer to the first delivery
+	}
+	if stop {
+		// Also on a duplicate: see Receive.
+		if err := gs.SetDoNotContact(ctx, in.Channel, in.From, true); err != nil {
+			return hotline.Receipt{}, err
+		}
+	}
 	return rcpt, nil
 }
 

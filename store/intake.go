@@ -21,6 +21,12 @@ import (
 // be quick and must not touch the store. It is not called for a contact
 // marked do-not-contact: such a contact gets no reply at all.
 func (db *DB) RecordInbound(ctx context.Context, in hotline.Inbound, t hotline.Triage, ack hotline.AckFunc) (hotline.Receipt, error) {
+	return db.recordInboundWith(ctx, in, t, ack, nil)
+}
+
+// recordInboundWith records a message with either ack or, for the guided
+// intake, reply (store/guide_intake.go).
+func (db *DB) recordInboundWith(ctx context.Context, in hotline.Inbound, t hotline.Triage, ack hotline.AckFunc, reply hotline.ReplyFunc) (hotline.Receipt, error) {
 	if in.Channel == "" || in.From == "" {
 		return hotline.Receipt{}, hotline.Errorf(hotline.EINVALID, "inbound message without channel or sender")
 	}
@@ -53,7 +59,7 @@ func (db *DB) RecordInbound(ctx context.Context, in hotline.Inbound, t hotline.T
 	var r hotline.Receipt
 	err = db.write(ctx, func(tx *writeTx) error {
 		var err error
-		r, err = recordInbound(tx, db.now(), at, in, t, &p, ack)
+		r, err = recordInbound(tx, db.now(), at, in, t, &p, ack, reply)
 		return err
 	})
 	if errors.Is(err, errDuplicate) {
@@ -172,23 +178,35 @@ type (
 	}
 )
 
-func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline.Triage, p *encodedInbound, ack hotline.AckFunc) (hotline.Receipt, error) {
+func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline.Triage, p *encodedInbound, ack hotline.AckFunc, reply hotline.ReplyFunc) (hotline.Receipt, error) {
 	var safe sql.NullBool
+	var gc guideContact // the guide reads the contact as it was before this message
 	if in.SafeToContact != nil {
 		safe = sql.NullBool{Bool: *in.SafeToContact, Valid: true}
+		if reply != nil {
+			err := tx.QueryRow(contactSafeSQL, string(in.Channel), in.From).Scan(&gc.safe)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return hotline.Receipt{}, fmt.Errorf("store: guide contact: %w", err)
+			}
+		}
 	}
 	var contactID int64
 	var dnc bool
+	var after sql.NullBool
 	err := tx.QueryRow(`
 		INSERT INTO contacts (channel, address, name, safe_to_contact, created_at)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (channel, address) DO UPDATE SET
 			name = CASE WHEN contacts.name = '' THEN excluded.name ELSE contacts.name END,
 			safe_to_contact = COALESCE(excluded.safe_to_contact, contacts.safe_to_contact)
-		RETURNING id, do_not_contact`,
-		string(in.Channel), in.From, in.Name, safe, ms(now)).Scan(&contactID, &dnc)
+		RETURNING id, do_not_contact, discreet, safe_to_contact`,
+		string(in.Channel), in.From, in.Name, safe, ms(now)).Scan(&contactID, &dnc, &gc.discreet, &after)
 	if err != nil {
 		return hotline.Receipt{}, fmt.Errorf("store: contact upsert: %w", err)
+	}
+	gc.dnc = dnc
+	if in.SafeToContact == nil {
+		gc.safe = after // unchanged by this message
 	}
 
 	c, found, err := openCase(tx, contactID)
@@ -197,6 +215,7 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 	}
 	var merged hotline.Triage
 	before := c.triage.Urgency
+	knewPlace := found && (c.triage.Location.Province != "" || c.triage.Location.Lat != nil)
 	reasons, entities := p.reasons, p.entities
 	if found {
 		if reasons, entities, err = c.merge(tx, t, &merged); err != nil {
@@ -270,15 +289,38 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 	}
 
 	r := hotline.Receipt{CaseID: c.id, CaseRef: c.ref, MessageID: msgID, Lang: merged.Lang, NewCase: !found, DoNotContact: dnc}
-	if ack != nil && !dnc {
-		if text := ack(r); text != "" {
-			_, err := tx.Exec(`
-				INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
-				VALUES (?, ?, 'out', ?, '', ?, 'replied_inline', ?)`,
-				c.id, contactID, string(in.Channel), text, ms(now))
-			if err != nil {
-				return hotline.Receipt{}, fmt.Errorf("store: ack insert: %w", err)
-			}
+	var text string
+	var step hotline.GuideStep
+	if reply != nil {
+		st, err := guideState(tx, gc, &c, found, knewPlace)
+		if err != nil {
+			return hotline.Receipt{}, err
+		}
+		if text, step = reply(r, st); dnc {
+			text = "" // such a contact gets no message at all
+		}
+	} else if ack != nil && !dnc {
+		text = ack(r)
+	}
+	if text != "" {
+		_, err := tx.Exec(`
+			INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
+			VALUES (?, ?, 'out', ?, '', ?, 'replied_inline', ?)`,
+			c.id, contactID, string(in.Channel), text, ms(now))
+		if err != nil {
+			return hotline.Receipt{}, fmt.Errorf("store: ack insert: %w", err)
+		}
+	}
+	if reply != nil {
+		question, err := recordGuideStep(tx, now, in, r, contactID, step)
+		if err != nil {
+			return hotline.Receipt{}, err
+		}
+		r.Reply = text
+		if question != "" && text != "" {
+			r.Reply = text + "\n" + question
+		} else if question != "" {
+			r.Reply = question
 		}
 	}
 	return r, nil
