@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"hotline"
+)
+
+// The same person often reaches the hotline more than once: a victim by
+// SMS and WhatsApp, a mother through the web form giving her son's
+// WhatsApp number, a brother quoting the passport number. The store only
+// proposes such links; staff decide, and merging stays the merge action's.
+
+// SamePersonCases lists what case caseID shares with other cases that are
+// likely the same person, one item per shared phone number or passport
+// number, each with the other cases (as far as the scope may see them).
+// A number is this case's when the triage found it in a message (and staff
+// did not reject it) or when it is the case's own contact address; another
+// case matches it the same two ways, so an SMS sender's number written in
+// a family's web form links both cases, whichever is read.
+func (db *DB) SamePersonCases(ctx context.Context, caseID int64, sc Scope) ([]CaseEntity, error) {
+	own, err := db.samePersonSignals(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var out []CaseEntity
+	for _, e := range own {
+		others, err := db.samePersonOthers(ctx, e, caseID, sc)
+		if err != nil {
+			return nil, err
+		}
+		if len(others) == 0 {
+			continue
+		}
+		e.Others = others
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// samePersonSignals is the case's phone and passport numbers: its indexed
+// ones not rejected, and its contact address when that is a phone number.
+func (db *DB) samePersonSignals(ctx context.Context, caseID int64) ([]CaseEntity, error) {
+	var channel, address string
+	err := db.rdb.QueryRowContext(ctx, `SELECT ct.channel, ct.address FROM cases c JOIN contacts ct ON ct.id = c.contact_id
+		WHERE c.id = ?`, caseID).Scan(&channel, &address)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: same person contact: %w", err)
+	}
+	rows, err := db.rdb.QueryContext(ctx, `
+		SELECT e.id, e.kind, e.value, ec.state, ec.first_seen
+		FROM entity_cases ec JOIN entities e ON e.id = ec.entity_id
+		WHERE ec.case_id = ? AND ec.state <> 'rejected' AND e.kind IN (?, ?) ORDER BY e.kind, e.value`,
+		caseID, KindPhone, KindPassport)
+	if err != nil {
+		return nil, fmt.Errorf("store: same person entities: %w", err)
+	}
+	defer rows.Close()
+	var out []CaseEntity
+	seen := map[string]bool{}
+	for rows.Next() {
+		var ce CaseEntity
+		var first int64
+		if err := rows.Scan(&ce.ID, &ce.Kind, &ce.Value, &ce.State, &first); err != nil {
+			return nil, err
+		}
+		ce.FirstSeen = fromMS(first)
+		ce.Label = EntityLabel(ce.Kind, ce.Value, nil, nil)
+		seen[ce.Kind+":"+ce.Value] = true
+		out = append(out, ce)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if d, ok := contactNumber(channel, address); ok && !seen[KindPhone+":"+d] {
+		out = append(out, CaseEntity{IndexedEntity: IndexedEntity{Kind: KindPhone, Value: d, Label: EntityLabel(KindPhone, d, nil, nil)}, State: EntityFound})
+	}
+	return out, nil
+}
+
+// contactNumber is a contact address's phone number in the index's form;
+// ok is false for addresses that are not numbers (a Telegram chat id, an
+// e-mail, an anonymous web form).
+func contactNumber(channel, address string) (string, bool) {
+	if channel == "telegram" {
+		return "", false
+	}
+	a := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(address), "whatsapp:"))
+	for _, r := range a {
+		if !(r >= '0' && r <= '9' || r == '+' || r == ' ' || r == '-' || r == '(' || r == ')' || r == '.') {
+			return "", false
+		}
+	}
+	d := phoneDigits(a)
+	return d, len(d) >= 8
+}
+
+// samePersonOthers lists the cases other than except that mention e (not
+// rejected) or, for a phone number, whose contact address is it. A case
+// already merged into another is left out: it is settled.
+func (db *DB) samePersonOthers(ctx context.Context, e CaseEntity, except int64, sc Scope) ([]EntityCase, error) {
+	cond, cargs := scopeSQL(sc, "c.id", e.Kind)
+	q := `SELECT COALESCE(e.id, 0), c.id, c.ref, c.status, c.urgency, c.province, COALESCE(ec.message_id, 0),
+			ec.first_seen, ec.last_seen, ec.state
+		FROM entities e JOIN entity_cases ec ON ec.entity_id = e.id JOIN cases c ON c.id = ec.case_id
+		WHERE e.kind = ? AND e.value = ? AND ec.state <> 'rejected' AND c.id <> ? AND c.merged_into IS NULL` + cond
+	args := append([]any{e.Kind, e.Value, except}, cargs...)
+	if e.Kind == KindPhone {
+		// A contact is stored as its channel wrote it: "+855…" from Twilio
+		// and the web form, "whatsapp:+855…" if a prefix slipped through.
+		q += `
+		UNION ALL
+		SELECT 0, c.id, c.ref, c.status, c.urgency, c.province, 0, c.created_at, c.last_inbound_at, 'found'
+		FROM contacts ct JOIN cases c ON c.contact_id = ct.id
+		WHERE ct.channel <> 'telegram' AND ct.address IN (?, ?, ?) AND c.id <> ? AND c.merged_into IS NULL` + cond
+		args = append(args, "+"+e.Value, e.Value, "whatsapp:+"+e.Value, except)
+		args = append(args, cargs...)
+	}
+	rows, err := db.rdb.QueryContext(ctx, `SELECT * FROM (`+q+`) ORDER BY 8, 2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: same person cases: %w", err)
+	}
+	defer rows.Close()
+	var out []EntityCase
+	seen := map[int64]bool{}
+	for rows.Next() {
+		var x EntityCase
+		var u int
+		var first, last int64
+		if err := rows.Scan(&x.EntityID, &x.CaseID, &x.Ref, &x.Status, &u, &x.Province, &x.MessageID, &first, &last, &x.State); err != nil {
+			return nil, err
+		}
+		if seen[x.CaseID] {
+			continue
+		}
+		seen[x.CaseID] = true
+		x.Urgency = hotline.Urgency(u)
+		x.FirstSeen, x.LastSeen = fromMS(first), fromMS(last)
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
