@@ -53,6 +53,7 @@ func (h *console) caseWithLinks(c *fiber.Ctx) error {
 	s := session(c)
 	return h.showCase(c, id, fiber.StatusOK, func(v *caseView, p *consolePage) {
 		p.Links = h.caseLinks(c.UserContext(), es, s, v, p)
+		p.SamePerson = h.samePerson(c, s, v)
 	})
 }
 

@@ -35,6 +35,8 @@ type consolePage struct {
 	AdminPage *adminView
 	// Links are the case page's links to other cases (console_entity_links.go).
 	Links *caseLinksView
+	// SamePerson proposes cases likely the same person (console_same_person.go).
+	SamePerson *samePersonView
 	// Handoff is the case page's packet, proposal, consent and updates;
 	// Routing the admin page of responders and rules (console_handoff.go).
 	Handoff *handoffView
