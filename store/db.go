@@ -199,7 +199,7 @@ func migrate(db *sql.DB) error {
 	// written, so a database may meet a lower-numbered migration after a
 	// higher one; each migration stands alone, so applying it late is safe.
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
-		goose.WithGoMigrations(auditChainMigration()), goose.WithAllowOutofOrder(true))
+		goose.WithGoMigrations(auditChainMigration(), entitiesBackfillMigration()), goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
