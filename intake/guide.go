@@ -22,23 +22,16 @@ type GuideTexts interface {
 	GuideWords(kind string) []string
 }
 
-// GuideStore keeps the guide's progress per case; store.DB implements it.
-// Its methods speak plain values so the store needs nothing from intake.
-// GuideState and GuideStep serve only a pipeline store that is not a
-// hotline.GuidedIntakeStore (which does both inside the message's commit).
+// GuideStore is what the guide needs of a store outside a message's own
+// unit of work; store.DB implements it. The guide's read and step happen
+// inside that unit (hotline.GuidedIntakeStore, which the pipeline's store
+// must be when a guide is set).
 type GuideStore interface {
-	// GuideState reads the contact's mode ("", "discreet", "silent"), its
-	// open case, the question still waiting for an answer, and the items
-	// not to ask (asked before or already known).
-	GuideState(ctx context.Context, ch hotline.Channel, address string) (mode string, caseID int64, pending string, done []string, err error)
-	// GuideStep records an answer and/or the next question in one commit;
-	// a question already asked is ECONFLICT.
-	GuideStep(ctx context.Context, caseID, messageID int64, answered, value, ask, askText string) error
 	// MarkUnreachable records that the provider can no longer reach a contact.
 	MarkUnreachable(ctx context.Context, ch hotline.Channel, address string) error
 }
 
-// Contact modes as GuideStore reports them.
+// Contact modes as hotline.GuideState reports them.
 const (
 	modeDiscreet = "discreet"
 	modeSilent   = "silent"
@@ -62,7 +55,9 @@ type Guide struct {
 	dontReply, yes, no []string
 }
 
-// NewGuide returns a guide that keeps its progress in store.
+// NewGuide returns a guide that asks with texts. Its progress is kept by
+// the pipeline's store, in each message's own unit of work; store is only
+// told when a contact becomes unreachable.
 func NewGuide(store GuideStore, texts GuideTexts) *Guide {
 	g := &Guide{store: store, texts: texts}
 	if texts != nil {
@@ -77,7 +72,7 @@ func NewGuide(store GuideStore, texts GuideTexts) *Guide {
 // the form's confirmation page and a voice call have no place for one.
 var guidedChannels = map[hotline.Channel]bool{hotline.SMS: true, hotline.WhatsApp: true, hotline.Telegram: true}
 
-// turn is what the pipeline knows about one message before its commit.
+// turn is what the guide knows about one message before its commit.
 type turn struct {
 	mode      string // the contact's mode before this message
 	caseID    int64  // the contact's open case before this message
@@ -86,19 +81,6 @@ type turn struct {
 	stop      bool
 	dontReply bool   // "don't reply" or an unsafe answer: silence from now on
 	value     string // the answer to pending, normalized
-}
-
-// before reads the contact's state and reads the message as an answer. It
-// runs before the commit so that an unsafe answer silences even the
-// acknowledgement of the message that gives it.
-func (g *Guide) before(ctx context.Context, in hotline.Inbound, stop bool) (turn, error) {
-	var st hotline.GuideState
-	var err error
-	st.Mode, st.CaseID, st.Pending, st.Done, err = g.store.GuideState(ctx, in.Channel, in.From)
-	if err != nil {
-		return turn{stop: stop}, err
-	}
-	return g.read(in, stop, st), nil
 }
 
 // read reads the message as an answer, given the contact's state before it.
@@ -122,35 +104,6 @@ func (g *Guide) read(in hotline.Inbound, stop bool, st hotline.GuideState) turn 
 
 // quiet reports whether nothing at all may be sent in answer.
 func (t turn) quiet() bool { return t.mode == modeSilent || t.dontReply }
-
-// after records this turn (the answer, the next question) and returns the
-// inline reply: the acknowledgement, the question, or both in one text.
-// It is the path for an intake store that cannot take the step into the
-// message's own unit of work (hotline.GuidedIntakeStore): a second commit.
-func (g *Guide) after(ctx context.Context, in hotline.Inbound, r hotline.Receipt, t turn, ack string) (string, error) {
-	if r.Duplicate {
-		return ack, nil
-	}
-	s := g.step(in, r, t)
-	if s.Answered == "" && s.Ask == "" {
-		return ack, nil
-	}
-	question := s.Question
-	err := g.store.GuideStep(ctx, r.CaseID, r.MessageID, s.Answered, s.Value, s.Ask, question)
-	if hotline.ErrorCode(err) == hotline.ECONFLICT {
-		return ack, nil // asked by a concurrent message already: never twice
-	}
-	if err != nil {
-		return "", err
-	}
-	if ack == "" {
-		return question, nil
-	}
-	if question == "" {
-		return ack, nil
-	}
-	return ack + "\n" + question, nil
-}
 
 // step is what this turn records: the answer and the next question.
 func (g *Guide) step(in hotline.Inbound, r hotline.Receipt, t turn) hotline.GuideStep {

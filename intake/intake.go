@@ -47,7 +47,8 @@ type Options struct {
 	Texts Texts // nil: no acknowledgements at all
 	Now   func() time.Time
 	// Guide asks for what the case lacks and applies the contact's
-	// modes (discreet, silent); nil turns both off.
+	// modes (discreet, silent); nil turns both off. With a guide, the
+	// pipeline's store must be a hotline.GuidedIntakeStore.
 	Guide *Guide
 	// OrgName, when set, opens acknowledgements; by default they name
 	// no organisation, since the phone may be read by someone else.
@@ -57,10 +58,15 @@ type Options struct {
 // Pipeline receives inbound messages.
 type Pipeline struct {
 	store hotline.IntakeStore
-	opts  Options
+	// guided is store when a guide is set: the guide's read and step are
+	// part of the message's own commit.
+	guided hotline.GuidedIntakeStore
+	opts   Options
 }
 
-// New returns a pipeline that records into store.
+// New returns a pipeline that records into store. With opts.Guide set,
+// store must be a hotline.GuidedIntakeStore; New panics otherwise, since
+// that is a wiring mistake better found at start than on a victim's message.
 func New(store hotline.IntakeStore, opts Options) *Pipeline {
 	if opts.Ack == "" {
 		opts.Ack = AckFirst
@@ -68,7 +74,15 @@ func New(store hotline.IntakeStore, opts Options) *Pipeline {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Pipeline{store: store, opts: opts}
+	p := &Pipeline{store: store, opts: opts}
+	if opts.Guide != nil {
+		gs, ok := store.(hotline.GuidedIntakeStore)
+		if !ok {
+			panic("intake: a guide needs a hotline.GuidedIntakeStore")
+		}
+		p.guided = gs
+	}
+	return p
 }
 
 // Receive triages in, commits it and returns the receipt with what to reply. When it returns
@@ -82,15 +96,8 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 	}
 	t := Classify(in)
 	stop := IsStop(in.Body)
-	if gs, ok := p.store.(hotline.GuidedIntakeStore); ok && p.opts.Guide != nil && guidedChannels[in.Channel] {
-		return p.receiveGuided(ctx, gs, in, t, stop)
-	}
-	var g turn
-	if p.opts.Guide != nil {
-		var err error
-		if g, err = p.opts.Guide.before(ctx, in, stop); err != nil {
-			return hotline.Receipt{}, err
-		}
+	if p.guided != nil && guidedChannels[in.Channel] {
+		return p.receiveGuided(ctx, p.guided, in, t, stop)
 	}
 
 	var reply string
@@ -100,7 +107,7 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 			// is never called or texted back.
 			return ""
 		}
-		reply = p.replyFor(r, stop, g)
+		reply = p.replyFor(r, stop, turn{})
 		return reply
 	}
 	rcpt, err := p.store.RecordInbound(ctx, in, t, ack)
@@ -114,11 +121,6 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 		// Also on a duplicate: the first delivery may have been committed by
 		// a process that died before it could record the opt-out.
 		if err := p.store.SetDoNotContact(ctx, in.Channel, in.From, true); err != nil {
-			return hotline.Receipt{}, err
-		}
-	}
-	if p.opts.Guide != nil {
-		if reply, err = p.opts.Guide.after(ctx, in, rcpt, g, reply); err != nil {
 			return hotline.Receipt{}, err
 		}
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -25,131 +24,6 @@ const (
 	itemSafe     = "safe"
 	itemPeople   = "people"
 )
-
-// GuideState reads, from committed data, what the guided intake decides
-// on for a contact: its mode ("", ModeDiscreet, ModeSilent), its open case
-// (0 if none), the item asked last and not yet answered, and the items not
-// to ask again (asked before, or already known on the case or contact).
-func (db *DB) GuideState(ctx context.Context, ch hotline.Channel, address string) (mode string, caseID int64, pending string, done []string, err error) {
-	var (
-		contactID     int64
-		dnc, discreet bool
-		safe          sql.NullInt64
-		unreach       bool
-	)
-	err = db.rdb.QueryRowContext(ctx, `
-		SELECT id, do_not_contact, safe_to_contact, discreet, unreachable_at IS NOT NULL
-		FROM contacts WHERE channel = ? AND address = ?`, string(ch), address).
-		Scan(&contactID, &dnc, &safe, &discreet, &unreach)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", 0, "", nil, nil
-	}
-	if err != nil {
-		return "", 0, "", nil, fmt.Errorf("store: guide contact: %w", err)
-	}
-	switch {
-	// unreachable_at is not silence here: whoever just wrote to us has
-	// unblocked us, and the guide only ever answers a message inline.
-	case dnc || (safe.Valid && safe.Int64 == 0):
-		mode = ModeSilent
-	case discreet:
-		mode = ModeDiscreet
-	}
-	if safe.Valid {
-		done = append(done, itemSafe)
-	}
-	var (
-		province string
-		lat      sql.NullFloat64
-		people   sql.NullInt64
-	)
-	err = db.rdb.QueryRowContext(ctx, `
-		SELECT id, province, lat, people_count FROM cases
-		WHERE contact_id = ? AND status NOT IN ('resolved', 'closed')
-		ORDER BY id DESC LIMIT 1`, contactID).Scan(&caseID, &province, &lat, &people)
-	if errors.Is(err, sql.ErrNoRows) {
-		return mode, 0, "", done, nil
-	}
-	if err != nil {
-		return "", 0, "", nil, fmt.Errorf("store: guide case: %w", err)
-	}
-	if province != "" || lat.Valid {
-		done = append(done, itemLocation)
-	}
-	if people.Valid {
-		done = append(done, itemPeople)
-	}
-	rows, err := db.rdb.QueryContext(ctx, `
-		SELECT item, answered_at IS NOT NULL FROM guide_items WHERE case_id = ? ORDER BY asked_at, item`, caseID)
-	if err != nil {
-		return "", 0, "", nil, fmt.Errorf("store: guide items: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var item string
-		var answered bool
-		if err := rows.Scan(&item, &answered); err != nil {
-			return "", 0, "", nil, err
-		}
-		done = append(done, item)
-		if !answered {
-			pending = item // the latest unanswered one
-		} else if pending == item {
-			pending = ""
-		}
-	}
-	return mode, caseID, pending, done, rows.Err()
-}
-
-// GuideStep records one turn of the guided intake in one unit of work:
-// messageID answers the item answered (if any) with value, which fills the
-// case or contact ("safe" "no" makes the contact not safe to contact,
-// "people" a number sets the case's people count); then, if ask is not
-// empty, the question askText is recorded as asked and as an outbound
-// message replied inline. An item already asked is ECONFLICT and changes
-// nothing, so no case is ever asked the same thing twice.
-func (db *DB) GuideStep(ctx context.Context, caseID, messageID int64, answered, value, ask, askText string) error {
-	if caseID <= 0 {
-		return hotline.Errorf(hotline.EINVALID, "guide step without a case")
-	}
-	now := db.now()
-	return db.write(ctx, func(tx *writeTx) error {
-		var contactID int64
-		var ch string
-		if err := tx.QueryRow(`SELECT contact_id, channel FROM cases WHERE id = ?`, caseID).Scan(&contactID, &ch); err != nil {
-			return fmt.Errorf("store: guide case %d: %w", caseID, err)
-		}
-		if answered != "" {
-			if err := guideAnswer(tx, now.UnixMilli(), caseID, contactID, messageID, answered, value); err != nil {
-				return err
-			}
-		}
-		if ask == "" {
-			return nil
-		}
-		var exists int
-		err := tx.QueryRow(`SELECT count(*) FROM guide_items WHERE case_id = ? AND item = ?`, caseID, ask).Scan(&exists)
-		if err != nil {
-			return err
-		}
-		if exists > 0 {
-			return hotline.Errorf(hotline.ECONFLICT, "guide item already asked")
-		}
-		var msgID int64
-		err = tx.QueryRow(`
-			INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
-			VALUES (?, ?, 'out', ?, '', ?, 'replied_inline', ?) RETURNING id`,
-			caseID, contactID, ch, askText, ms(now)).Scan(&msgID)
-		if err != nil {
-			return fmt.Errorf("store: guide question: %w", err)
-		}
-		if _, err := tx.Exec(`INSERT INTO guide_items (case_id, item, asked_at, asked_message_id) VALUES (?, ?, ?, ?)`,
-			caseID, ask, ms(now), msgID); err != nil {
-			return fmt.Errorf("store: guide item: %w", err)
-		}
-		return audit(tx, now, "intake", "guide.asked", caseID, map[string]any{"item": ask, "message_id": msgID})
-	})
-}
 
 func guideAnswer(tx *writeTx, now, caseID, contactID, messageID int64, item, value string) error {
 	var msg any

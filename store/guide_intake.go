@@ -39,9 +39,9 @@ type guideContact struct {
 	safe          sql.NullBool
 }
 
-// guideState is GuideState read inside the writer's transaction: the
-// contact as it was before the message (g), and the open case c (found)
-// before the message merged into it.
+// guideState is what the guided intake decides on, read inside the
+// writer's transaction: the contact as it was before the message (g), and
+// the open case c (found) before the message merged into it.
 func guideState(tx *writeTx, g guideContact, c *caseTriage, found bool, knowsPlace bool) (hotline.GuideState, error) {
 	var st hotline.GuideState
 	switch {
