@@ -143,24 +143,7 @@ func (db *DB) entityCases(ctx context.Context, ids []int64, kind string, sc Scop
 		return nil, fmt.Errorf("store: entity cases: %w", err)
 	}
 	defer rows.Close()
-	var out []EntityCase
-	seen := map[int64]bool{}
-	for rows.Next() {
-		var x EntityCase
-		var u int
-		var first, last int64
-		if err := rows.Scan(&x.EntityID, &x.CaseID, &x.Ref, &x.Status, &u, &x.Province, &x.MessageID, &first, &last, &x.State); err != nil {
-			return nil, err
-		}
-		if seen[x.CaseID] {
-			continue
-		}
-		seen[x.CaseID] = true
-		x.Urgency = hotline.Urgency(u)
-		x.FirstSeen, x.LastSeen = fromMS(first), fromMS(last)
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return scanEntityCases(rows)
 }
 
 // Entity returns one entity of the index.
@@ -277,5 +260,29 @@ func (db *DB) BusiestEntities(ctx context.Context, from, to time.Time, kinds []s
 		out = append(out, e)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Sightings > out[j].Sightings })
+	return out, rows.Err()
+}
+
+// scanEntityCases reads rows of (entity id, case id, ref, status, urgency,
+// province, message id, first seen, last seen, state), keeping the first
+// row of each case: a case linked twice is listed once.
+func scanEntityCases(rows *sql.Rows) ([]EntityCase, error) {
+	var out []EntityCase
+	seen := map[int64]bool{}
+	for rows.Next() {
+		var x EntityCase
+		var u int
+		var first, last int64
+		if err := rows.Scan(&x.EntityID, &x.CaseID, &x.Ref, &x.Status, &u, &x.Province, &x.MessageID, &first, &last, &x.State); err != nil {
+			return nil, err
+		}
+		if seen[x.CaseID] {
+			continue
+		}
+		seen[x.CaseID] = true
+		x.Urgency = hotline.Urgency(u)
+		x.FirstSeen, x.LastSeen = fromMS(first), fromMS(last)
+		out = append(out, x)
+	}
 	return out, rows.Err()
 }

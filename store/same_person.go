@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"hotline"
 )
 
 // The same person often reaches the hotline more than once: a victim by
@@ -128,22 +126,5 @@ func (db *DB) samePersonOthers(ctx context.Context, e CaseEntity, except int64, 
 		return nil, fmt.Errorf("store: same person cases: %w", err)
 	}
 	defer rows.Close()
-	var out []EntityCase
-	seen := map[int64]bool{}
-	for rows.Next() {
-		var x EntityCase
-		var u int
-		var first, last int64
-		if err := rows.Scan(&x.EntityID, &x.CaseID, &x.Ref, &x.Status, &u, &x.Province, &x.MessageID, &first, &last, &x.State); err != nil {
-			return nil, err
-		}
-		if seen[x.CaseID] {
-			continue
-		}
-		seen[x.CaseID] = true
-		x.Urgency = hotline.Urgency(u)
-		x.FirstSeen, x.LastSeen = fromMS(first), fromMS(last)
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return scanEntityCases(rows)
 }
