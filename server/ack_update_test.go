@@ -7,11 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"hotline"
-	"hotline/handoff"
-	"hotline/server"
 	"hotline/store"
 )
 
@@ -20,28 +17,8 @@ import (
 // resolves the case, an unknown update is refused without using the link.
 func TestAckLinkCarriesAnUpdate(t *testing.T) {
 	ctx := context.Background()
-	key := []byte("ack-key-0123456789abcdef0123456789")
-	// The acknowledgement link alone: no provider webhooks configured.
-	h := newHarness(t, harnessOptions{config: func(c *server.Config) {
-		*c = server.Config{PublicURL: c.PublicURL, AckKey: key}
-	}})
-	db, base := h.db, h.baseURL
-	if _, err := db.AddRoute(ctx, "admin", "Anti-human-trafficking police", store.RoutingRule{}); err != nil {
-		t.Fatal(err)
-	}
-	r, err := db.RecordInbound(ctx, hotline.Inbound{Channel: hotline.SMS, ExternalID: "SMackupd1", From: "+85510000821", Body: "help", ReceivedAt: time.Now()},
-		hotline.Triage{Lang: "km", Urgency: hotline.Critical, Reporter: hotline.ReporterSelf}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs, _ := db.Handoffs(ctx, r.CaseID)
-	if len(hs) != 1 {
-		t.Fatalf("hand-offs %+v", hs)
-	}
-	token, hash := handoff.AckSigner{Key: key}.Mint(hs[0].ID, 0, time.Now().Add(time.Hour))
-	if err := db.SaveAckToken(ctx, hash, hs[0].ID, 0, time.Now().Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	a := newAckCase(t, "Anti-human-trafficking police", store.RoutingRule{}, "SMackupd1", "+85510000821", "km")
+	db, base, r, token := a.h.db, a.h.baseURL, a.rcpt, a.token
 	post := func(form url.Values) (int, string) {
 		resp, err := http.PostForm(base+"/ack/"+token+"?lang=en", form)
 		if err != nil {
