@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hotline"
+	"hotline/channels/twilio"
 )
 
 // Intake is the pipeline a channel hands a normalized message to. Receive
@@ -89,6 +90,9 @@ type Server struct {
 	access accessRecorder // audit_reads.go
 	obs    *observability // metrics.go
 	panics atomic.Int64   // security.go
+
+	// twilioSig checks X-Twilio-Signature; built once, not per webhook.
+	twilioSig *twilio.Verifier
 }
 
 // DefaultBodyLimit is large enough for any webhook or form Hotline accepts
@@ -103,7 +107,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
-	s := &Server{cfg: cfg, deps: deps, log: deps.Log}
+	s := &Server{cfg: cfg, deps: deps, log: deps.Log, twilioSig: twilio.NewVerifier(cfg.TwilioAuthToken)}
 	fcfg := fiber.Config{
 		// Fiber reuses request buffers after a handler returns; values we
 		// keep (message bodies handed to the writer goroutine) must be copies.

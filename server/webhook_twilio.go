@@ -29,7 +29,7 @@ func (s *Server) verifyTwilio(c *fiber.Ctx, params url.Values) bool {
 		return false
 	}
 	fullURL := s.cfg.PublicURL + c.OriginalURL()
-	if !twilio.NewVerifier(s.cfg.TwilioAuthToken).Verify(fullURL, params, c.Get("X-Twilio-Signature")) {
+	if !s.twilioSig.Verify(fullURL, params, c.Get("X-Twilio-Signature")) {
 		// No body, no numbers: only what helps find a misconfiguration.
 		s.log.Warn("twilio webhook refused: bad signature", "path", c.Path(), "remote", c.IP(),
 			"has_signature", c.Get("X-Twilio-Signature") != "")
