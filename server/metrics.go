@@ -40,7 +40,12 @@ type observability struct {
 	reg      *prometheus.Registry
 	webhooks *prometheus.CounterVec
 	panics   prometheus.Counter
-	handler  fiber.Handler
+	// shed counts requests refused with 503 by the load shedder (shed.go),
+	// by tier; limited counts 429s from the per-address and per-contact
+	// limits (ratelimit.go), by what was limited.
+	shed    *prometheus.CounterVec
+	limited *prometheus.CounterVec
+	handler fiber.Handler
 }
 
 func newObservability(s *Server) *observability {
@@ -53,7 +58,15 @@ func newObservability(s *Server) *observability {
 		Name: "hotline_handler_panics_total",
 		Help: "Handler panics recovered (each answered 500).",
 	})
-	o.reg.MustRegister(o.webhooks, o.panics,
+	o.shed = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "hotline_shed_total",
+		Help: "Requests refused with 503 and Retry-After because the writer's backlog was over the tier's threshold (public: form and API; provider: webhooks and acknowledgement links).",
+	}, []string{"tier"})
+	o.limited = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "hotline_rate_limited_total",
+		Help: "Requests answered 429 by a per-address limit (api, ack, forged_webhook).",
+	}, []string{"limit"})
+	o.reg.MustRegister(o.webhooks, o.panics, o.shed, o.limited,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	o.handler = adaptor.HTTPHandler(promhttp.HandlerFor(o.reg, promhttp.HandlerOpts{}))
@@ -131,6 +144,14 @@ func outcomeOf(c *fiber.Ctx, status int) string {
 		return outcomeInvalid
 	}
 	return outcomeError
+}
+
+// watchBacklog exports the number the load shedder decides on.
+func (o *observability) watchBacklog(backlog func() int) {
+	o.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "hotline_shed_backlog",
+		Help: "Write requests admitted and not yet answered, or units waiting for the writer, whichever is larger: what the load shedder compares with its thresholds.",
+	}, func() float64 { return float64(backlog()) }))
 }
 
 // RegisterMetrics adds collectors to /metrics, such as the store's

@@ -76,7 +76,7 @@ func (s *Server) harden() {
 		}
 		return headers(c)
 	})
-	s.app.Use(s.checkFields, s.checkContentType, s.obs.countWebhooks, s.auditReads)
+	s.app.Use(s.checkFields, s.checkContentType, s.obs.countWebhooks, s.rateLimits(), newShedder(s).handle, s.auditReads)
 	s.app.Get("/metrics", s.obs.guard, s.obs.handler)
 }
 

@@ -68,6 +68,9 @@ type Config struct {
 	// MetricsToken, when set, lets /metrics be read from elsewhere than
 	// this machine with "Authorization: Bearer <token>".
 	MetricsToken string
+
+	Shed       ShedConfig      // load shedding thresholds (shed.go)
+	RateLimits RateLimitConfig // per-address limits (ratelimit.go)
 }
 
 // Deps are the services the handlers call.
