@@ -53,6 +53,9 @@ type Options struct {
 	// OrgName, when set, opens acknowledgements; by default they name
 	// no organisation, since the phone may be read by someone else.
 	OrgName string
+	// Replies caps automatic replies per contact; nil is
+	// NewReplyLimit(DefaultReplyMax, DefaultReplyWindow).
+	Replies *ReplyLimit
 }
 
 // Pipeline receives inbound messages.
@@ -73,6 +76,9 @@ func New(store hotline.IntakeStore, opts Options) *Pipeline {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Replies == nil {
+		opts.Replies = NewReplyLimit(DefaultReplyMax, DefaultReplyWindow)
 	}
 	p := &Pipeline{store: store, opts: opts}
 	if opts.Guide != nil {
@@ -107,7 +113,7 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 			// is never called or texted back.
 			return ""
 		}
-		reply = p.replyFor(r, stop, turn{})
+		reply = p.limitReply(in, p.replyFor(r, stop, turn{}))
 		return reply
 	}
 	rcpt, err := p.store.RecordInbound(ctx, in, t, ack)
@@ -137,7 +143,7 @@ func (p *Pipeline) receiveGuided(ctx context.Context, gs hotline.GuidedIntakeSto
 	guide := p.opts.Guide
 	reply := func(r hotline.Receipt, st hotline.GuideState) (string, hotline.GuideStep) {
 		g := guide.read(in, stop, st)
-		return p.replyFor(r, stop, g), guide.step(in, r, g)
+		return p.limitGuided(in, p.replyFor(r, stop, g), guide.step(in, r, g))
 	}
 	rcpt, err := gs.RecordInboundGuided(ctx, in, t, reply)
 	if err != nil {
