@@ -9,11 +9,9 @@ import (
 	"os"
 	"strings"
 
+	"hotline/internal/password"
 	"hotline/store"
 )
-
-// minPasswordLen follows NIST 800-63B: length, not composition rules.
-const minPasswordLen = 12
 
 func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "add" {
@@ -40,7 +38,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		return usageError("usage: hotline user add NAME --role admin|agent|responder [--org NAME]")
 	}
 
-	pw, generated, err := readPassword(stdin)
+	pw, generated, err := readPassword(stdin, name)
 	if err != nil {
 		return err
 	}
@@ -57,6 +55,12 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err != nil {
 		return err
 	}
+	if generated {
+		// Whoever ran this command has seen the password.
+		if err := db.RequirePasswordChange(ctx, u.ID); err != nil {
+			return err
+		}
+	}
 	if *org != "" {
 		if err := db.SetUserOrganisation(ctx, u.Name, *org); err != nil {
 			return err
@@ -71,11 +75,12 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 }
 
 // readPassword takes the password from the first line of stdin when stdin is
-// not a terminal, else generates one.
-func readPassword(stdin io.Reader) (pw string, generated bool, err error) {
+// not a terminal, else generates one; a given password must follow the
+// same rules as one set in the console.
+func readPassword(stdin io.Reader, name string) (pw string, generated bool, err error) {
 	if f, ok := stdin.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			return generatePassword(), true, nil
+			return generatePasswordFor(name), true, nil
 		}
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
@@ -84,10 +89,28 @@ func readPassword(stdin io.Reader) (pw string, generated bool, err error) {
 	}
 	pw = strings.TrimRight(line, "\r\n")
 	if pw == "" {
-		return generatePassword(), true, nil
+		return generatePasswordFor(name), true, nil
 	}
-	if len([]rune(pw)) < minPasswordLen {
-		return "", false, fmt.Errorf("password too short: use at least %d characters", minPasswordLen)
+	if err := password.Check(pw, name); err != nil {
+		return "", false, passwordError(err)
 	}
 	return pw, false, nil
+}
+
+// passwordError says in plain words which rule a password given on stdin
+// broke; the console shows the same rules translated.
+func passwordError(err error) error {
+	switch err {
+	case password.ErrTooShort:
+		return fmt.Errorf("password too short: use at least %d characters (spaces and any language are fine)", password.MinLength)
+	case password.ErrTooLong:
+		return fmt.Errorf("password too long: use at most %d characters", password.MaxLength)
+	case password.ErrCommon:
+		return fmt.Errorf("password refused: it is on the list of breached or common passwords")
+	case password.ErrPattern:
+		return fmt.Errorf("password refused: it is a repeated or sequential pattern")
+	case password.ErrContext:
+		return fmt.Errorf("password refused: it contains the user name or the name of the service")
+	}
+	return fmt.Errorf("password refused: %w", err)
 }
