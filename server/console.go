@@ -136,7 +136,7 @@ func (h *console) auth(c *fiber.Ctx) error {
 	}
 	c.Locals(localSession, &sess)
 	c.Locals(localToken, token)
-	return c.Next()
+	return h.afterAuth(c, token) // console_account_guard.go: a required password change
 }
 
 func session(c *fiber.Ctx) *hotline.Session {

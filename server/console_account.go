@@ -4,24 +4,68 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
 
+	"hotline/internal/password"
 	"hotline/locales"
+	"hotline/templates"
 )
 
-// minPasswordLen follows NIST 800-63B, like the CLI: length, no composition rules.
-const minPasswordLen = 12
+// accountPage is the account page's data: every console page's, plus the
+// account's own security.
+type accountPage struct {
+	*consolePage
+	Account *accountView
+}
 
-// account serves GET /console/account: language and password. Accounts
-// and organisations are on the admin page.
+type accountView struct {
+	MustChange bool // logged in with a one-time password: change it first
+	MinLength  int
+}
+
+// account serves GET /console/account: language, password, and with them
+// the account's security.
 func (h *console) account(c *fiber.Ctx) error {
-	s := session(c)
-	p := h.page(c, s, "console.account.title")
-	return h.render(c, fiber.StatusOK, "account", p)
+	return h.showAccount(c, fiber.StatusOK, "")
 }
 
 func (h *console) accountError(c *fiber.Ctx, status int, id string) error {
-	p := h.page(c, session(c), "console.account.title")
-	p.Error = p.T(id)
-	return h.render(c, status, "account", p)
+	return h.showAccount(c, status, id)
+}
+
+// showAccount renders the account page, with the error errID when not "".
+func (h *console) showAccount(c *fiber.Ctx, status int, errID string) error {
+	s := session(c)
+	p := h.page(c, s, "console.account.title")
+	if errID != "" {
+		p.Error = p.T(errID)
+	}
+	if f := accountFlashes[c.Query("ok")]; f != "" {
+		p.Flash = p.T(f)
+	}
+	v := &accountView{MinLength: password.MinLength}
+	if db, ok := h.accountDB(); ok {
+		tok, _ := c.Locals(localToken).(string)
+		_, must, err := db.SessionState(c.UserContext(), tok)
+		if err != nil {
+			return err
+		}
+		v.MustChange = must
+	}
+	return h.renderWith(c, status, "account", p.with(v))
+}
+
+// accountFlashes are the confirmations a redirect to the account page may
+// ask for with ?ok=.
+var accountFlashes = map[string]string{}
+
+func (p *consolePage) with(v *accountView) *accountPage {
+	return &accountPage{consolePage: p, Account: v}
+}
+
+// renderWith is render for a page whose data carries more than consolePage.
+func (h *console) renderWith(c *fiber.Ctx, status int, name string, data any) error {
+	c.Status(status)
+	c.Type("html", "utf-8")
+	return templates.RenderConsole(c.Response().BodyWriter(), name, data)
 }
 
 // changePassword serves POST /console/account/password. The current
@@ -34,22 +78,27 @@ func (h *console) changePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(c.FormValue("current"))) != nil {
+	if !password.Compare(hash, c.FormValue("current")) {
 		return h.accountError(c, fiber.StatusBadRequest, "console.account.wrong_current")
 	}
 	pw := c.FormValue("new")
-	if len([]rune(pw)) < minPasswordLen {
-		return h.accountError(c, fiber.StatusBadRequest, "console.account.too_short")
+	if err := password.Check(pw, s.Staff.Name); err != nil {
+		return h.accountError(c, fiber.StatusBadRequest, password.ID(err))
 	}
-	if pw != c.FormValue("confirm") {
+	if password.Normalize(pw) != password.Normalize(c.FormValue("confirm")) {
 		return h.accountError(c, fiber.StatusBadRequest, "console.account.mismatch")
 	}
-	nh, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	nh, err := password.Hash(pw, bcrypt.DefaultCost)
 	if err != nil {
 		return err
 	}
 	tok, _ := c.Locals(localToken).(string)
-	if err := h.db.SetPassword(ctx, s.Staff.ID, string(nh), tok); err != nil {
+	if db, ok := h.accountDB(); ok {
+		err = db.ChangeOwnPassword(ctx, s.Staff.ID, nh, tok)
+	} else {
+		err = h.db.SetPassword(ctx, s.Staff.ID, nh, tok)
+	}
+	if err != nil {
 		return err
 	}
 	return c.Redirect("/console/account?done=password", fiber.StatusSeeOther)

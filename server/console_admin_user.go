@@ -70,7 +70,7 @@ func (a *admin) createUser(c *fiber.Ctx) error {
 	if f.Role == hotline.RoleResponder && f.OrgID == 0 {
 		return a.formError(c, fiber.StatusBadRequest, "user", "console.admin.org_needed", keep)
 	}
-	pw := oneTimePassword()
+	pw := oneTimePasswordFor(f.Name)
 	hash, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	if err != nil {
 		return err
@@ -84,6 +84,11 @@ func (a *admin) createUser(c *fiber.Ctx) error {
 		return a.formError(c, fiber.StatusBadRequest, "user", "console.error.bad_form", keep)
 	default:
 		return err
+	}
+	if db, ok := a.h.accountDB(); ok {
+		if err := db.RequirePasswordChange(c.UserContext(), st.ID); err != nil {
+			return err
+		}
 	}
 	return a.show(c, fiber.StatusCreated, func(v *adminView, _ *consolePage) {
 		v.Created = &createdAccount{Name: st.Name, Password: pw}

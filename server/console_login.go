@@ -11,6 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"hotline"
+	"hotline/internal/password"
 )
 
 // Login attempts allowed per address per window, on top of the per-account
@@ -91,7 +92,7 @@ func (h *console) login(c *fiber.Ctx) error {
 		bcrypt.CompareHashAndPassword(dummy(), []byte(pw))
 		return h.loginAgain(c, fiber.StatusUnauthorized, "console.login.wrong", 0)
 	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) != nil {
+	if !password.Compare(hash, pw) {
 		until, err := h.db.LoginFailed(ctx, name)
 		if err != nil {
 			return err

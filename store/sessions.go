@@ -102,3 +102,15 @@ func userName(tx *writeTx, id int64) string {
 	}
 	return name
 }
+
+// SessionState says, for a live session token, which session row it is and
+// whether its user must change their password before anything else. The
+// console asks on every request, after SessionByToken.
+func (db *DB) SessionState(ctx context.Context, token string) (id int64, mustChangePassword bool, err error) {
+	err = db.rdb.QueryRowContext(ctx, `SELECT s.id, u.must_change_password
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hashToken(token)).Scan(&id, &mustChangePassword)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, hotline.Errorf(hotline.EUNAUTHORIZED, "no session")
+	}
+	return id, mustChangePassword, err
+}

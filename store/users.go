@@ -123,3 +123,38 @@ func (db *DB) UserByName(ctx context.Context, name string) (hotline.User, string
 	u.CreatedAt = fromMS(created)
 	return u, hash, nil
 }
+
+// RequirePasswordChange marks an account whose password someone else has
+// seen (a one-time password printed by the CLI or shown on the admin page):
+// the console sends it to the change form until its owner picks their own.
+func (db *DB) RequirePasswordChange(ctx context.Context, userID int64) error {
+	now := db.now()
+	return db.write(ctx, func(tx *writeTx) error {
+		res, err := tx.Exec(`UPDATE users SET must_change_password = 1 WHERE id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return hotline.Errorf(hotline.ENOTFOUND, "no user %d", userID)
+		}
+		return audit(tx, now, "system", "user.password_change_required", 0, map[string]any{"user_id": userID})
+	})
+}
+
+// ChangeOwnPassword stores the password a user chose, lifts a required
+// change and ends every other session of the user, in one transaction, so
+// that a stolen session does not outlive the change.
+func (db *DB) ChangeOwnPassword(ctx context.Context, userID int64, hash, keepSessionToken string) error {
+	now := db.now()
+	return db.write(ctx, func(tx *writeTx) error {
+		if _, err := tx.Exec(`UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?`, hash, userID); err != nil {
+			return err
+		}
+		res, err := tx.Exec(`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, hashToken(keepSessionToken))
+		if err != nil {
+			return err
+		}
+		ended, _ := res.RowsAffected()
+		return audit(tx, now, userName(tx, userID), "user.password_changed", 0, map[string]any{"user_id": userID, "sessions_ended": ended})
+	})
+}
