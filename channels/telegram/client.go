@@ -155,3 +155,28 @@ func (c *Client) SetWebhook(ctx context.Context, url, secret string) error {
 		"allowed_updates": []string{"message", "edited_message", "my_chat_member"},
 	}, nil)
 }
+
+// FileInfo is the Bot API's File object as getFile answers it.
+type FileInfo struct {
+	FileID   string `json:"file_id"`
+	FileSize int64  `json:"file_size"`
+	// FilePath is valid for at least an hour; FileURL makes it a URL.
+	FilePath string `json:"file_path"`
+}
+
+// GetFile asks where the file fileID can be downloaded.
+func (c *Client) GetFile(ctx context.Context, fileID string) (FileInfo, error) {
+	var f FileInfo
+	err := c.call(ctx, "getFile", map[string]any{"file_id": fileID}, &f)
+	return f, err
+}
+
+// FileURL is the download URL of a file_path from GetFile. It carries the
+// bot token: never log it, nor an error that quotes it.
+func (c *Client) FileURL(filePath string) string {
+	base := strings.TrimRight(c.BaseURL, "/")
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	return base + "/file/bot" + c.Token + "/" + strings.TrimLeft(filePath, "/")
+}
