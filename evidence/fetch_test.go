@@ -37,7 +37,7 @@ func TestTwilioFetchRefusesOtherHostsAndAccounts(t *testing.T) {
 	f := newFakeTwilio(t)
 	tw := &evidence.Twilio{AccountSID: tAccount, AuthToken: tAuthToken, APIBase: f.api.URL}
 	for _, u := range []string{
-		f.storage.URL + "/2010-04-01/Accounts/" + tAccount + "/Messages/MM1/Media/ME1",                // another host
+		f.storage.URL + "/2010-04-01/Accounts/" + tAccount + "/Messages/MM1/Media/ME1",               // another host
 		f.api.URL + "/2010-04-01/Accounts/AC99999999999999999999999999999999/Messages/MM1/Media/ME1", // another account
 		strings.Replace(f.api.URL, "http://", "http://x:y@", 1) + "/2010-04-01/Accounts/" + tAccount + "/Media/ME1",
 		"https://api.twilio.com/2010-04-01/Accounts/" + tAccount + "/Messages/MM1/Media/ME1", // not the configured API
