@@ -105,6 +105,7 @@ func (s *Server) registerConsole() error {
 	g.Post("/cases/:id/merge", append(staff, h.merge)...)
 	g.Post("/cases/:id/ack", h.auth, h.checkCSRF, h.acknowledge)
 	h.registerAdmin(g)
+	h.registerAccountSecurity(g) // console_account_sessions.go
 	h.registerHandoff(g)
 	h.registerTaskForce(g)
 	return nil

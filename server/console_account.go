@@ -19,6 +19,8 @@ type accountPage struct {
 type accountView struct {
 	MustChange bool // logged in with a one-time password: change it first
 	MinLength  int
+	Sessions   []sessionRow // the user's live sessions, newest first
+	Others     int          // how many of them are not this one
 }
 
 // account serves GET /console/account: language, password, and with them
@@ -44,18 +46,24 @@ func (h *console) showAccount(c *fiber.Ctx, status int, errID string) error {
 	v := &accountView{MinLength: password.MinLength}
 	if db, ok := h.accountDB(); ok {
 		tok, _ := c.Locals(localToken).(string)
-		_, must, err := db.SessionState(c.UserContext(), tok)
+		_, _, must, err := db.SessionState(c.UserContext(), tok)
 		if err != nil {
 			return err
 		}
 		v.MustChange = must
+		if err := h.loadSessions(c, p, db, v); err != nil {
+			return err
+		}
 	}
 	return h.renderWith(c, status, "account", p.with(v))
 }
 
 // accountFlashes are the confirmations a redirect to the account page may
 // ask for with ?ok=.
-var accountFlashes = map[string]string{}
+var accountFlashes = map[string]string{
+	"revoked":        "account.done.revoked",
+	"revoked_others": "account.done.revoked_others",
+}
 
 func (p *consolePage) with(v *accountView) *accountPage {
 	return &accountPage{consolePage: p, Account: v}

@@ -106,11 +106,9 @@ func (h *console) login(c *fiber.Ctx) error {
 	if err := h.db.LoginSucceeded(ctx, st.ID); err != nil {
 		return err
 	}
-	token, err := h.db.CreateSession(ctx, st.ID)
-	if err != nil {
+	if err := h.startSession(c, st.ID); err != nil {
 		return err
 	}
-	h.setCookie(c, sessionCookie, token, 12*time.Hour)
 	c.ClearCookie(loginCookie)
 	return c.Redirect(safeNext(c.FormValue("next")), fiber.StatusSeeOther)
 }

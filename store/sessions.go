@@ -27,6 +27,12 @@ func randomToken() (string, error) {
 // CreateSession logs userID in and returns the cookie token. Sessions live
 // in the database, so a restart keeps people logged in.
 func (db *DB) CreateSession(ctx context.Context, userID int64) (string, error) {
+	return db.CreateSessionFrom(ctx, userID, "", "")
+}
+
+// CreateSessionFrom is CreateSession that also keeps the address the login
+// came from and a short name of the browser, for the owner's session list.
+func (db *DB) CreateSessionFrom(ctx context.Context, userID int64, address, agent string) (string, error) {
 	token, err := randomToken()
 	if err != nil {
 		return "", err
@@ -40,11 +46,13 @@ func (db *DB) CreateSession(ctx context.Context, userID int64) (string, error) {
 		if _, err := tx.Exec(`DELETE FROM sessions WHERE expires_at < ?`, ms(now)); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			hashToken(token), userID, csrf, ms(now), ms(now.Add(SessionTTL))); err != nil {
+		var id int64
+		if err := tx.QueryRow(`INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at, last_seen_at, address, agent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			hashToken(token), userID, csrf, ms(now), ms(now.Add(SessionTTL)), ms(now), address, agent).Scan(&id); err != nil {
 			return err
 		}
-		return audit(tx, now, userName(tx, userID), "session.login", 0, map[string]any{"user_id": userID})
+		return audit(tx, now, userName(tx, userID), "session.login", 0, map[string]any{"user_id": userID, "session_id": id, "from": address})
 	})
 	if err != nil {
 		return "", err
@@ -103,14 +111,16 @@ func userName(tx *writeTx, id int64) string {
 	return name
 }
 
-// SessionState says, for a live session token, which session row it is and
-// whether its user must change their password before anything else. The
-// console asks on every request, after SessionByToken.
-func (db *DB) SessionState(ctx context.Context, token string) (id int64, mustChangePassword bool, err error) {
-	err = db.rdb.QueryRowContext(ctx, `SELECT s.id, u.must_change_password
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hashToken(token)).Scan(&id, &mustChangePassword)
+// SessionState says, for a live session token, which session row it is,
+// when it was last used, and whether its user must change their password
+// before anything else. The console asks on every request, after
+// SessionByToken.
+func (db *DB) SessionState(ctx context.Context, token string) (id int64, lastSeen time.Time, mustChangePassword bool, err error) {
+	var seen int64
+	err = db.rdb.QueryRowContext(ctx, `SELECT s.id, s.last_seen_at, u.must_change_password
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hashToken(token)).Scan(&id, &seen, &mustChangePassword)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, hotline.Errorf(hotline.EUNAUTHORIZED, "no session")
+		return 0, time.Time{}, false, hotline.Errorf(hotline.EUNAUTHORIZED, "no session")
 	}
-	return id, mustChangePassword, err
+	return id, fromMS(seen), mustChangePassword, err
 }
