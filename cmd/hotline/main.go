@@ -33,6 +33,7 @@ commands:
   restore PATH                replace the (stopped) database with a checked backup
   export --from --to --partner --profile --out   signed partner export; export pubkey|verify
   entities reindex            fill the entity index from every stored message
+  retention run [--dry-run]   redact closed cases older than HOTLINE_RETENTION_DAYS (0 = keep forever)
 
 environment: HOTLINE_ADDR, HOTLINE_DB, HOTLINE_PUBLIC_URL, HOTLINE_ACK,
   TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM,
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdEntities(ctx, args[1:], stdout)
 	case "restore":
 		err = cmdRestore(ctx, args[1:], stdout)
+	case "retention":
+		err = cmdRetention(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -113,6 +113,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Deferred after db.Close, so it runs first: sends in flight are
 	// recorded before the database closes.
 	defer runDispatcher(disp, log)()
+	defer startRetention(db, log)() // retention.go: daily, when HOTLINE_RETENTION_DAYS is set
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
