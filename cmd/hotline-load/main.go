@@ -13,6 +13,7 @@
 //	TWILIO_AUTH_TOKEN=... TWILIO_ACCOUNT_SID=AC... hotline-load -n 20000 -c 64
 //	hotline-load -rate 500 -duration 30s -json
 //	hotline-load -n 5000 -sids acked.txt   # crash test: every 2xx MessageSid, one per line
+//	hotline-load -rate 1000 -duration 10m -report-every 30s -server-pid $PID   # soak: a line per 30 s
 package main
 
 import (
@@ -50,7 +51,9 @@ func run() error {
 	flag.IntVar(&cfg.Senders, "senders", 1000, "distinct fictional From numbers (+85510xxxxxx)")
 	flag.DurationVar(&cfg.Timeout, "timeout", 15*time.Second, "per-request timeout (Twilio waits 15s)")
 	flag.StringVar(&sidsPath, "sids", "", "append the MessageSid of every acknowledged request to this file")
-	flag.BoolVar(&asJSON, "json", false, "print the summary as one JSON object")
+	flag.BoolVar(&asJSON, "json", false, "print the summary as one JSON object (after one per window with -report-every)")
+	flag.DurationVar(&cfg.ReportEvery, "report-every", 0, "print one line per window of this length during the run (a JSON object per line with -json): sent, acknowledged, errors, p50/p99")
+	flag.IntVar(&cfg.ServerPID, "server-pid", 0, "with -report-every, add this process's RSS (from /proc/PID/status) to each window")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", flag.Args())
@@ -82,6 +85,19 @@ func run() error {
 		}
 		defer f.Close()
 		cfg.SIDs = f
+	}
+
+	if cfg.ReportEvery > 0 {
+		// Windows go out as they end, so a long soak can be watched (and
+		// cut short) while it runs.
+		enc := json.NewEncoder(os.Stdout)
+		cfg.Report = func(w loadgen.Window) {
+			if asJSON {
+				enc.Encode(w)
+			} else {
+				w.WriteText(os.Stdout)
+			}
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

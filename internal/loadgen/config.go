@@ -43,6 +43,13 @@ type Config struct {
 	// SIDs, if set, receives the MessageSid of every acknowledged request,
 	// one per line, written as each acknowledgement arrives.
 	SIDs io.Writer
+	// ReportEvery, when > 0 with Report set, cuts the run into windows of
+	// this length and hands each to Report as it ends (window.go): what a
+	// soak run needs to show that latency and memory stay flat.
+	ReportEvery time.Duration
+	Report      func(Window)
+	// ServerPID, when > 0, adds that process's RSS to each window.
+	ServerPID int
 	// Client overrides the tuned default client (tests). It must send to
 	// URL's host.
 	Client *fasthttp.HostClient
@@ -55,8 +62,8 @@ func (c *Config) normalize() error {
 	if c.PublicURL == "" {
 		c.PublicURL = c.URL
 	}
-	if c.N < 0 || c.Duration < 0 || c.Rate < 0 {
-		return errors.New("loadgen: negative -n, -duration or -rate")
+	if c.N < 0 || c.Duration < 0 || c.Rate < 0 || c.ReportEvery < 0 {
+		return errors.New("loadgen: negative -n, -duration, -rate or -report-every")
 	}
 	if c.N == 0 && c.Duration == 0 {
 		return errors.New("loadgen: set a request count or a duration")

@@ -49,13 +49,16 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		s.stopAt = start.Add(cfg.Duration)
 	}
 	perWorker := expectedPerWorker(&cfg)
+	win := newWindows(&cfg, start)
+	win.run()
 	for w := range tallies {
 		t := &tallies[w]
 		t.nonOK = map[int]int{}
 		t.lat = make([]time.Duration, 0, perWorker)
-		wg.Go(func() { work(ctx, client, &cfg, s, sids, t, rec) })
+		wg.Go(func() { work(ctx, client, &cfg, s, sids, t, rec, win) })
 	}
 	wg.Wait()
+	win.finish()
 	elapsed := time.Since(start)
 	cpu := processCPU() - cpu0
 
@@ -149,7 +152,7 @@ func (s *slots) take(ctx context.Context, timer *time.Timer) (int, time.Time, bo
 
 // work is one worker: it owns a request, a response and the buffers for
 // bodies and signatures, and reuses them for every request it makes.
-func work(ctx context.Context, client *fasthttp.HostClient, cfg *Config, s *slots, sids *sidSource, t *tally, rec *sidRecorder) {
+func work(ctx context.Context, client *fasthttp.HostClient, cfg *Config, s *slots, sids *sidSource, t *tally, rec *sidRecorder, win *windows) {
 	req := fasthttp.AcquireRequest()
 	resp := fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
@@ -179,19 +182,23 @@ func work(ctx context.Context, client *fasthttp.HostClient, cfg *Config, s *slot
 			begin = time.Now()
 		}
 		t.sent++
+		win.sentOne()
 		// Do returns only once the whole answer is read: a status line
 		// without its body is an error, not an acknowledgement.
 		if err := client.DoTimeout(req, resp, cfg.Timeout); err != nil {
 			t.fail(err)
+			win.failedOne(false)
 			continue
 		}
 		took := time.Since(begin)
 		if code := resp.StatusCode(); code < 200 || code > 299 {
 			t.nonOK[code]++
+			win.failedOne(true)
 			continue
 		}
 		t.acked++
 		t.lat = append(t.lat, took)
+		win.ackedOne(took)
 		rec.record(sid)
 	}
 }
