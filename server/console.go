@@ -95,6 +95,7 @@ func (s *Server) registerConsole() error {
 	g.Post("/account/lang", h.auth, h.checkCSRF, h.setLang)
 	g.Get("/cases/:id", h.auth, h.caseWithLinks)
 	g.Get("/cases/:id/events", h.auth, h.caseEvents)
+	g.Get("/cases/:id/evidence/:eid", h.auth, h.evidenceDownload)
 	staff := []fiber.Handler{h.auth, h.checkCSRF, h.staffOnly}
 	g.Post("/cases/:id/assign", append(staff, h.assign)...)
 	g.Post("/cases/:id/status", append(staff, h.status)...)

@@ -54,6 +54,7 @@ func (h *console) caseWithLinks(c *fiber.Ctx) error {
 	return h.showCase(c, id, fiber.StatusOK, func(v *caseView, p *consolePage) {
 		p.Links = h.caseLinks(c.UserContext(), es, s, v, p)
 		p.SamePerson = h.samePerson(c, s, v)
+		p.Evidence = h.caseEvidence(c.UserContext(), v, p)
 	})
 }
 

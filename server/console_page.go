@@ -37,6 +37,8 @@ type consolePage struct {
 	Links *caseLinksView
 	// SamePerson proposes cases likely the same person (console_same_person.go).
 	SamePerson *samePersonView
+	// Evidence lists the files behind the messages (console_case_evidence.go).
+	Evidence *evidenceView
 	// Handoff is the case page's packet, proposal, consent and updates;
 	// Routing the admin page of responders and rules (console_handoff.go).
 	Handoff *handoffView

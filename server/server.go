@@ -40,6 +40,10 @@ type Config struct {
 	TwilioAccountSID string
 	TwilioAuthToken  string
 
+	// Evidence holds the fetched media files (package evidence); nil, the
+	// case page lists evidence without download links.
+	Evidence EvidenceFiles
+
 	// TelegramSecretToken is the secret given to setWebhook; Telegram sends
 	// it back in every webhook. Empty refuses the Telegram webhook.
 	TelegramSecretToken string
