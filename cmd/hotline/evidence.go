@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"hotline/channels/telegram"
+	"hotline/evidence"
+	"hotline/internal/seal"
+	"hotline/server"
+	"hotline/store"
+)
+
+// evidenceDir is HOTLINE_EVIDENCE_DIR, or evidence/ beside the database.
+func evidenceDir(cfg *config) string {
+	if d := os.Getenv("HOTLINE_EVIDENCE_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join(filepath.Dir(cfg.DB), "evidence")
+}
+
+// startEvidence opens the evidence store, starts the worker that fetches
+// media from the channels that have credentials (until ctx ends), and says
+// at start-up which channels' media are kept. It returns the files for the
+// console, or nil when the store cannot be opened: losing evidence
+// fetching is reported loudly but does not stop the hotline taking
+// messages.
+func startEvidence(ctx context.Context, db *store.DB, keys *seal.Keyring, cfg *config, log *slog.Logger) server.EvidenceFiles {
+	dir := evidenceDir(cfg)
+	files, err := evidence.Open(dir, keys)
+	if err != nil {
+		log.Error("evidence store unavailable: media will not be fetched", "dir", dir, "err", err)
+		return nil
+	}
+	var fetchers []evidence.Fetcher
+	if cfg.TwilioAccountSID != "" && cfg.TwilioAuthToken != "" {
+		fetchers = append(fetchers, &evidence.Twilio{
+			AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken, APIBase: os.Getenv("TWILIO_API_URL"),
+		})
+		log.Info("evidence fetching on", "channel", "twilio sms/whatsapp/voice", "dir", dir)
+	} else {
+		log.Warn("evidence fetching off: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are needed", "channel", "twilio sms/whatsapp/voice")
+	}
+	if cfg.TelegramBotToken != "" {
+		fetchers = append(fetchers, &evidence.Telegram{
+			Client: &telegram.Client{BaseURL: os.Getenv("TELEGRAM_API_URL"), Token: cfg.TelegramBotToken},
+		})
+		log.Info("evidence fetching on", "channel", "telegram", "dir", dir)
+	} else {
+		log.Warn("evidence fetching off: TELEGRAM_BOT_TOKEN not set", "channel", "telegram")
+	}
+	w := &evidence.Worker{Queue: db, Store: files, Fetchers: fetchers, Log: log}
+	go w.Run(ctx)
+	return files
+}
