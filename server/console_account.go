@@ -21,6 +21,7 @@ type accountView struct {
 	MinLength  int
 	Sessions   []sessionRow // the user's live sessions, newest first
 	Others     int          // how many of them are not this one
+	TOTP       *totpView    // the second factor; nil when the store has none
 }
 
 // account serves GET /console/account: language, password, and with them
@@ -54,6 +55,9 @@ func (h *console) showAccount(c *fiber.Ctx, status int, errID string) error {
 		if err := h.loadSessions(c, p, db, v); err != nil {
 			return err
 		}
+		if err := h.loadTOTP(c, v); err != nil {
+			return err
+		}
 	}
 	return h.renderWith(c, status, "account", p.with(v))
 }
@@ -63,6 +67,8 @@ func (h *console) showAccount(c *fiber.Ctx, status int, errID string) error {
 var accountFlashes = map[string]string{
 	"revoked":        "account.done.revoked",
 	"revoked_others": "account.done.revoked_others",
+	"totp_on":        "account.totp.done_on",
+	"totp_off":       "account.totp.done_off",
 }
 
 func (p *consolePage) with(v *accountView) *accountPage {

@@ -108,4 +108,5 @@ func (h *console) registerAccountSecurity(g fiber.Router) {
 		a := &admin{h: h, db: db}
 		g.Post("/admin/users/:id/revoke-sessions", append(forms, h.adminOnly, a.revokeAllSessions)...)
 	}
+	h.registerTOTP(g)
 }

@@ -103,6 +103,13 @@ func (h *console) login(c *fiber.Ctx) error {
 		}
 		return h.loginAgain(c, fiber.StatusUnauthorized, "console.login.wrong", 0)
 	}
+	if db, ok := h.totpDB(); ok {
+		if secret, err := db.TOTPSecret(ctx, st.ID); err != nil {
+			return err
+		} else if secret != "" {
+			return h.askForCode(c, db, st.ID, safeNext(c.FormValue("next")))
+		}
+	}
 	if err := h.db.LoginSucceeded(ctx, st.ID); err != nil {
 		return err
 	}
