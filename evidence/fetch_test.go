@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -124,5 +126,30 @@ func TestTelegramFetchThroughGetFile(t *testing.T) {
 	down := &evidence.Telegram{Client: &telegram.Client{BaseURL: "http://127.0.0.1:1", Token: tBotToken}}
 	if _, _, err := down.Fetch(ctx, ref); err == nil || strings.Contains(err.Error(), tBotToken) {
 		t.Errorf("unreachable Bot API: %v", err)
+	}
+}
+
+// A download that breaks off must not put the token-bearing file URL into
+// the error the worker records and logs.
+func TestTelegramDownloadErrorHidesToken(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/getFile") {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"ok":true,"result":{"file_id":"AgAC","file_unique_id":"AQAD","file_size":10,"file_path":"photos/file_9.jpg"}}`))
+			return
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close() // the connection drops mid-download
+		}
+	}))
+	defer srv.Close()
+	tg := &evidence.Telegram{Client: &telegram.Client{BaseURL: srv.URL, Token: tBotToken}}
+	_, _, err := tg.Fetch(context.Background(), hotline.Media{URL: telegram.MediaScheme + "AgAC"})
+	if err == nil {
+		t.Fatal("a dropped download succeeded")
+	}
+	if strings.Contains(err.Error(), tBotToken) || strings.Contains(err.Error(), "/file/bot") {
+		t.Fatalf("error quotes the file URL: %v", err)
 	}
 }
