@@ -13,7 +13,7 @@ import (
 	"hotline/internal/seal"
 )
 
-func openStore(t *testing.T) (*evidence.Store, string) {
+func openStore(t testing.TB) (*evidence.Store, string) {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "evidence")
 	s, err := evidence.Open(dir, seal.Generate())
