@@ -1,6 +1,8 @@
 package server
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
 
@@ -36,11 +38,25 @@ func (h *console) accountError(c *fiber.Ctx, status int, id string) error {
 
 // showAccount renders the account page, with the error errID when not "".
 func (h *console) showAccount(c *fiber.Ctx, status int, errID string) error {
+	return h.showAccountWith(c, status, func(p *consolePage) {
+		if errID != "" {
+			p.Error = p.T(errID)
+		}
+	})
+}
+
+// accountLocked answers a guess on the account page while the account is
+// locked, saying for how long.
+func (h *console) accountLocked(c *fiber.Ctx, until time.Time) error {
+	return h.showAccountWith(c, fiber.StatusTooManyRequests, func(p *consolePage) {
+		p.Error = p.TM("console.login.locked", minutesUntil(h.now(), until))
+	})
+}
+
+func (h *console) showAccountWith(c *fiber.Ctx, status int, edit func(p *consolePage)) error {
 	s := session(c)
 	p := h.page(c, s, "console.account.title")
-	if errID != "" {
-		p.Error = p.T(errID)
-	}
+	edit(p)
 	if f := accountFlashes[c.Query("ok")]; f != "" {
 		p.Flash = p.T(f)
 	}
@@ -88,11 +104,18 @@ func (h *console) renderWith(c *fiber.Ctx, status int, name string, data any) er
 func (h *console) changePassword(c *fiber.Ctx) error {
 	s := session(c)
 	ctx := c.UserContext()
-	_, hash, _, err := h.db.StaffByName(ctx, s.Staff.Name)
+	_, hash, lockedUntil, err := h.db.StaffByName(ctx, s.Staff.Name)
 	if err != nil {
 		return err
 	}
+	if lockedUntil.After(h.now()) {
+		return h.accountLocked(c, lockedUntil)
+	}
 	if !password.Compare(hash, c.FormValue("current")) {
+		// A guess from an open session counts like one at the login form.
+		if _, err := h.db.LoginFailed(ctx, s.Staff.Name); err != nil {
+			return err
+		}
 		return h.accountError(c, fiber.StatusBadRequest, "console.account.wrong_current")
 	}
 	pw := c.FormValue("new")

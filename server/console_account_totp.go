@@ -178,11 +178,23 @@ func (h *console) totpDisable(c *fiber.Ctx) error {
 	db, _ := h.totpDB()
 	s := session(c)
 	ctx := c.UserContext()
+	// Guessing codes from an open session counts towards the lockout,
+	// and a locked account cannot turn its second factor off.
+	_, _, lockedUntil, err := h.db.StaffByName(ctx, s.Staff.Name)
+	if err != nil {
+		return err
+	}
+	if lockedUntil.After(h.now()) {
+		return h.accountLocked(c, lockedUntil)
+	}
 	ok, err := h.checkTOTP(ctx, db, s.Staff.ID, c.FormValue("code"))
 	if err != nil {
 		return err
 	}
 	if !ok {
+		if _, err := h.db.LoginFailed(ctx, s.Staff.Name); err != nil {
+			return err
+		}
 		return h.accountError(c, fiber.StatusBadRequest, "account.totp.wrong")
 	}
 	if err := db.DisableTOTP(ctx, s.Staff.ID); err != nil {

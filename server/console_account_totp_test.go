@@ -164,3 +164,31 @@ func TestTOTPDisableNeedsCode(t *testing.T) {
 		t.Errorf("%d audit events for enabling and disabling", n)
 	}
 }
+
+// TestGuessesFromASessionCountTowardsLockout: someone at an unlocked screen
+// guessing the current password (or a code to turn the second factor off)
+// locks the account like guesses at the login form.
+func TestGuessesFromASessionCountTowardsLockout(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	h.staff("chan", hotline.RoleAgent, "")
+	cc := h.login("chan")
+	secret := enrol(t, cc)
+	if c, _, _ := cc.post("/console/account/totp/disable", url.Values{"code": {wrongCode(t, secret)}}); c != http.StatusBadRequest {
+		t.Fatalf("disable with a wrong code: %d", c)
+	}
+	pw := "monsoon ferry at dawn"
+	for i := 2; i <= store.LockoutAttempts; i++ {
+		if c, _, _ := cc.post("/console/account/password", url.Values{"current": {"a guess that is wrong"}, "new": {pw}, "confirm": {pw}}); c != http.StatusBadRequest {
+			t.Fatalf("guess %d: %d", i, c)
+		}
+	}
+	if c, page, _ := cc.post("/console/account/password", url.Values{"current": {staffPassword}, "new": {pw}, "confirm": {pw}}); c != http.StatusTooManyRequests || !strings.Contains(page, "locked") {
+		t.Errorf("the right password while locked: %d", c)
+	}
+	if c, _, _ := cc.post("/console/account/totp/disable", url.Values{"code": {code(t, secret, time.Now().Add(30*time.Second))}}); c != http.StatusTooManyRequests {
+		t.Errorf("disable with a right code while locked: %d", c)
+	}
+	if n := h.count(`SELECT count(*) FROM users WHERE name = 'chan' AND totp_secret <> ''`); n != 1 {
+		t.Error("the second factor was turned off while locked")
+	}
+}
