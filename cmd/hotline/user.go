@@ -46,7 +46,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(cfg.DB, store.DefaultOptions())
+	db, err := openStore(cfg, store.DefaultOptions())
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		}
 	}
 	if generated {
-		fmt.Fprintf(stdout, "created %s %q; password (shown once): %s\n", u.Role, u.Name, pw)
+		fmt.Fprintf(stdout, "created %s %q; password (shown once): %s\nit must be changed at the first login\n", u.Role, u.Name, pw)
 	} else {
 		fmt.Fprintf(stdout, "created %s %q\n", u.Role, u.Name)
 	}
