@@ -292,3 +292,19 @@ func (db *DB) RecordEvidenceAccess(ctx context.Context, actor string, caseID, ev
 			map[string]any{"evidence": evidenceID, "via": via, "addr": addr})
 	})
 }
+
+// FetchedEvidence lists up to limit fetched items with ids above afterID,
+// in id order: what a key rotation must re-seal (evidence.Store.Reseal).
+func (db *DB) FetchedEvidence(ctx context.Context, afterID int64, limit int) ([]evidence.Item, error) {
+	rows, err := db.rdb.QueryContext(ctx, `SELECT `+evidenceColumns+`
+		FROM evidence e JOIN messages m ON m.id = e.message_id
+		WHERE e.id > ? AND e.status = 'fetched' ORDER BY e.id LIMIT ?`, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: fetched evidence: %w", err)
+	}
+	items, err := scanEvidenceRows(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: fetched evidence: %w", err)
+	}
+	return items, nil
+}

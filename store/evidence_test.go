@@ -47,6 +47,12 @@ func TestEvidenceQueueFollowsMessagesAndMerges(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM audit_events WHERE action = 'evidence.fetched' AND case_id = ?`, ra.CaseID); n != 1 {
 		t.Errorf("%d evidence.fetched events", n)
 	}
+	if fetched, err := db.FetchedEvidence(ctx, 0, 10); err != nil || len(fetched) != 1 || fetched[0].ID != due[0].ID {
+		t.Errorf("fetched evidence: %+v, %v", fetched, err)
+	}
+	if fetched, err := db.FetchedEvidence(ctx, due[0].ID, 10); err != nil || len(fetched) != 0 {
+		t.Errorf("fetched evidence after the last: %+v, %v", fetched, err)
+	}
 
 	// Merged into another case, the evidence goes with its message.
 	admin := hotline.Staff{User: hotline.User{ID: 0, Name: "admin-test", Role: hotline.RoleAdmin}}
