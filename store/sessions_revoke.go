@@ -35,7 +35,11 @@ func (db *DB) EachSession(ctx context.Context, userID int64, currentToken string
 		if err := rows.Scan(&id, &created, &seen, &address, &agent, &current); err != nil {
 			return err
 		}
-		fn(id, fromMS(created), fromMS(seen), address, agent, current)
+		var last time.Time
+		if seen > 0 { // 0: made before sessions kept their last use
+			last = fromMS(seen)
+		}
+		fn(id, fromMS(created), last, address, agent, current)
 	}
 	return rows.Err()
 }
