@@ -18,7 +18,7 @@ import (
 // would throttle the provider, not a flood (the per-contact limit on
 // automatic replies is in intake). What is limited there is failure: an
 // address whose webhooks keep failing the signature or secret check is a
-// forger probing, and gets 429 without being checked again.
+// forger probing, and its failures are answered 429 with Retry-After.
 type RateLimitConfig struct {
 	// APIMax requests per minute per address to /api/v1. A tool paging
 	// through the queue at 500 a page stays far below the default.
@@ -29,10 +29,10 @@ type RateLimitConfig struct {
 	AckMax    int
 	AckWindow time.Duration
 	// ForgedMax webhooks per minute per address may fail their signature
-	// or secret check; after that the address gets 429 until the minute is
-	// over. Behind a reverse proxy, set Config.TrustedProxies, or every
-	// caller shares the proxy's address and a forger would block the
-	// provider too.
+	// or secret check; after that its failures get 429 until the minute is
+	// over. Correctly signed webhooks are always taken, so a forger behind
+	// the same proxy as the provider cannot block it; still, behind a
+	// reverse proxy set Config.TrustedProxies so the count is per caller.
 	ForgedMax int
 }
 
@@ -100,20 +100,17 @@ func orDefault(n, def int) int {
 	return n
 }
 
-// limitForgers refuses webhooks from an address that has failed too many
-// signature or secret checks, and counts the failures (401 and 403: the
-// webhooks answer 403 to a bad signature, a bad secret or an account that
-// is not ours). Other errors are not counted: a 5xx or a 503 from the load
-// shedder comes from our side, and the provider's retries must not be
-// held against its address.
+// limitForgers answers 429 instead of 403 to an address that has failed
+// too many signature or secret checks (401 and 403: the webhooks answer 403
+// to a bad signature, a bad secret or an account that is not ours). Every
+// request is still checked: a correctly signed webhook from a blocked
+// address is taken as usual, because behind a misconfigured proxy the
+// provider shares the forger's address, and a victim's message refused
+// there would be lost (Twilio does not retry an inbound message). Other
+// errors are not counted: a 5xx or a 503 from the load shedder comes from
+// our side.
 func (s *Server) limitForgers(fc *failureCounter) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ip := c.IP()
-		if wait, blocked := fc.blocked(ip); blocked {
-			s.obs.limited.WithLabelValues("forged_webhook").Inc()
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int((wait+time.Second-1)/time.Second)))
-			return c.Status(fiber.StatusTooManyRequests).SendString("too many failed requests")
-		}
 		err := c.Next()
 		st := c.Response().StatusCode()
 		if fe, ok := err.(*fiber.Error); ok {
@@ -121,8 +118,16 @@ func (s *Server) limitForgers(fc *failureCounter) fiber.Handler {
 		} else if err != nil {
 			return err
 		}
-		if st == fiber.StatusUnauthorized || st == fiber.StatusForbidden {
-			fc.fail(ip)
+		if st != fiber.StatusUnauthorized && st != fiber.StatusForbidden {
+			return err
+		}
+		ip := c.IP()
+		wait, blocked := fc.blocked(ip)
+		fc.fail(ip)
+		if blocked {
+			s.obs.limited.WithLabelValues("forged_webhook").Inc()
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			return c.Status(fiber.StatusTooManyRequests).SendString("too many failed requests")
 		}
 		return err
 	}
