@@ -59,6 +59,11 @@ type Config struct {
 	// BodyLimit caps request bodies in bytes; larger bodies get 413.
 	BodyLimit int
 
+	// CallerKey seals a voice caller's number in the callback URLs of the
+	// call, so that it never appears in a URL. Empty means a random key
+	// per process (a call in progress across a restart lands anonymous).
+	CallerKey []byte
+
 	// AckKey signs the acknowledgement links in responder notifications;
 	// empty, /ack/ is not served.
 	AckKey []byte
@@ -100,6 +105,8 @@ type Server struct {
 
 	// twilioSig checks X-Twilio-Signature; built once, not per webhook.
 	twilioSig *twilio.Verifier
+	// callers seals the caller's number in voice callback URLs.
+	callers *twilio.CallerSealer
 }
 
 // DefaultBodyLimit is large enough for any webhook or form Hotline accepts
@@ -114,7 +121,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Log == nil {
 		deps.Log = slog.Default()
 	}
-	s := &Server{cfg: cfg, deps: deps, log: deps.Log, twilioSig: twilio.NewVerifier(cfg.TwilioAuthToken)}
+	s := &Server{cfg: cfg, deps: deps, log: deps.Log, twilioSig: twilio.NewVerifier(cfg.TwilioAuthToken),
+		callers: twilio.NewCallerSealer(cfg.CallerKey)}
 	fcfg := fiber.Config{
 		// Fiber reuses request buffers after a handler returns; values we
 		// keep (message bodies handed to the writer goroutine) must be copies.

@@ -46,7 +46,7 @@ func (s *Server) voiceStep(step func(twilio.Call, twilio.CallState) ([]byte, err
 		if err != nil {
 			return s.twilioError(c, err)
 		}
-		xml, err := step(call, twilio.ParseCallState(queryValues(c)))
+		xml, err := step(call, twilio.ParseCallState(queryValues(c), s.callers))
 		if err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func (s *Server) voicePrompt(lang, id, audio string) twilio.Prompt {
 }
 
 func (s *Server) handleVoiceCall(call twilio.Call, _ twilio.CallState) ([]byte, error) {
-	next := voiceLangPath + "?" + twilio.CallState{From: call.From}.Query()
+	next := voiceLangPath + "?" + twilio.CallState{From: call.From}.Query(s.callers)
 	return twilio.VoiceMenuTwiML(next, []twilio.Prompt{
 		s.voicePrompt("km", "voice.menu", "menu.mp3"),
 		s.voicePrompt("ko", "voice.menu", ""),
@@ -84,12 +84,12 @@ func (s *Server) handleVoiceLang(call twilio.Call, st twilio.CallState) ([]byte,
 	if st.Lang == "" {
 		st.Lang = "en" // no key pressed: carry on in English rather than lose the call
 	}
-	return twilio.VoiceDangerTwiML(voiceDangerPath+"?"+st.Query(), s.voicePrompt(st.Lang, "voice.danger", "danger.mp3"))
+	return twilio.VoiceDangerTwiML(voiceDangerPath+"?"+st.Query(s.callers), s.voicePrompt(st.Lang, "voice.danger", "danger.mp3"))
 }
 
 func (s *Server) handleVoiceDanger(call twilio.Call, st twilio.CallState) ([]byte, error) {
 	st.Danger = call.Digits == "1"
-	q := st.Query()
+	q := st.Query(s.callers)
 	return twilio.VoiceRecordTwiML(s.voicePrompt(st.Lang, "voice.record", "record.mp3"),
 		voiceDonePath+"?"+q, s.cfg.PublicURL+voiceRecordingPath+"?"+q)
 }
@@ -105,7 +105,7 @@ func (s *Server) handleVoiceRecording(c *fiber.Ctx) error {
 	if !s.verifyTwilio(c, params) {
 		return nil
 	}
-	in, ok, err := twilio.ParseRecording(params, twilio.ParseCallState(queryValues(c)), s.cfg.TwilioAccountSID)
+	in, ok, err := twilio.ParseRecording(params, twilio.ParseCallState(queryValues(c), s.callers), s.cfg.TwilioAccountSID)
 	if err != nil {
 		return s.twilioError(c, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"hotline"
+	"hotline/channels/twilio"
+	"hotline/server"
 )
 
 func voiceCall(extra ...string) url.Values {
@@ -27,6 +29,16 @@ func recording(extra ...string) url.Values {
 	}, extra...)
 }
 
+// voiceCallerKey is the harness's key for sealing the caller in callback
+// URLs; the table builds its URLs with it as the server would.
+var voiceCallerKey = []byte("fictional voice caller key")
+
+// voiceQuery is the query the server puts on a callback URL for this state
+// of the fictional caller's call.
+func voiceQuery(lang string, danger bool) string {
+	return twilio.CallState{Lang: lang, Danger: danger, From: "+85510000777"}.Query(twilio.NewCallerSealer(voiceCallerKey))
+}
+
 func TestTwilioVoiceWebhooks(t *testing.T) {
 	tests := []struct {
 		label      string
@@ -41,39 +53,39 @@ func TestTwilioVoiceWebhooks(t *testing.T) {
 	}{
 		{label: "incoming call: language menu, Khmer played, Korean and English spoken",
 			path: "/webhooks/twilio/voice", form: voiceCall(), token: hAuthToken, wantStatus: 200,
-			wantXML: []string{`<Gather`, `numDigits="1"`, `/voice/km/menu.mp3</Play>`, `language="ko-KR"`, `language="en-US"`, `action="/webhooks/twilio/voice/lang?from=%2B85510000777"`}},
+			wantXML: []string{`<Gather`, `numDigits="1"`, `/voice/km/menu.mp3</Play>`, `language="ko-KR"`, `language="en-US"`, `action="/webhooks/twilio/voice/lang?caller=`}},
 		{label: "pressed 2: Korean danger question",
-			path: "/webhooks/twilio/voice/lang?from=%2B85510000777", form: voiceCall("Digits", "2"), token: hAuthToken, wantStatus: 200,
-			wantXML: []string{`<Say language="ko-KR">지금 위험하시면 1번을`, `/webhooks/twilio/voice/danger?from=%2B85510000777&amp;lang=ko`}},
+			path: "/webhooks/twilio/voice/lang?" + voiceQuery("", false), form: voiceCall("Digits", "2"), token: hAuthToken, wantStatus: 200,
+			wantXML: []string{`<Say language="ko-KR">지금 위험하시면 1번을`, `/webhooks/twilio/voice/danger?caller=`, `&amp;lang=ko"`}},
 		{label: "pressed 1: Khmer danger question is played",
-			path: "/webhooks/twilio/voice/lang?from=%2B85510000777", form: voiceCall("Digits", "1"), token: hAuthToken, wantStatus: 200,
+			path: "/webhooks/twilio/voice/lang?" + voiceQuery("", false), form: voiceCall("Digits", "1"), token: hAuthToken, wantStatus: 200,
 			wantXML: []string{`/voice/km/danger.mp3</Play>`, `lang=km`}},
 		{label: "danger pressed: record with a status callback that carries it",
-			path: "/webhooks/twilio/voice/danger?from=%2B85510000777&lang=en", form: voiceCall("Digits", "1"), token: hAuthToken, wantStatus: 200,
-			wantXML: []string{`<Record`, `recordingStatusCallback="http://`, `/webhooks/twilio/voice/recording?danger=1&amp;from=%2B85510000777&amp;lang=en"`, `maxLength="120"`}},
+			path: "/webhooks/twilio/voice/danger?" + voiceQuery("en", false), form: voiceCall("Digits", "1"), token: hAuthToken, wantStatus: 200,
+			wantXML: []string{`<Record`, `recordingStatusCallback="http://`, `/webhooks/twilio/voice/recording?caller=`, `&amp;danger=1&amp;lang=en"`, `maxLength="120"`}},
 		{label: "done: thanks and hang up",
 			path: "/webhooks/twilio/voice/done?lang=ko", form: voiceCall(), token: hAuthToken, wantStatus: 200,
 			wantXML: []string{`감사합니다`, `<Hangup`}},
 		{label: "forged call is refused",
 			path: "/webhooks/twilio/voice", form: voiceCall(), token: "wrong", wantStatus: 403},
 		{label: "recording after danger lands on a case, high, in Khmer",
-			path: "/webhooks/twilio/voice/recording?danger=1&from=%2B85510000777&lang=km", form: recording(), token: hAuthToken,
+			path: "/webhooks/twilio/voice/recording?" + voiceQuery("km", true), form: recording(), token: hAuthToken,
 			wantStatus: 204, wantStored: 1, wantUrg: hotline.High, wantLang: "km"},
 		{label: "recording without danger is stored at its own urgency",
-			path: "/webhooks/twilio/voice/recording?from=%2B85510000777&lang=en", form: recording(), token: hAuthToken,
+			path: "/webhooks/twilio/voice/recording?" + voiceQuery("en", false), form: recording(), token: hAuthToken,
 			wantStatus: 204, wantStored: 1, wantLang: "en"},
 		{label: "forged recording stores nothing",
-			path: "/webhooks/twilio/voice/recording?danger=1&from=%2B85510000777&lang=km", form: recording(), token: "wrong", wantStatus: 403},
+			path: "/webhooks/twilio/voice/recording?" + voiceQuery("km", true), form: recording(), token: "wrong", wantStatus: 403},
 		{label: "recording signed without the danger flag cannot gain it",
-			path: "/webhooks/twilio/voice/recording?danger=1&from=%2B85510000777&lang=km", form: recording(), token: "unsigned-query", wantStatus: 403},
+			path: "/webhooks/twilio/voice/recording?" + voiceQuery("km", true), form: recording(), token: "unsigned-query", wantStatus: 403},
 		{label: "failed recording is acknowledged and stores nothing",
-			path: "/webhooks/twilio/voice/recording?from=%2B85510000777", form: recording("RecordingStatus", "failed"), token: hAuthToken, wantStatus: 204},
+			path: "/webhooks/twilio/voice/recording?" + voiceQuery("", false), form: recording("RecordingStatus", "failed"), token: hAuthToken, wantStatus: 204},
 		{label: "recording without RecordingSid is 400",
-			path: "/webhooks/twilio/voice/recording?from=%2B85510000777", form: recording("RecordingSid", ""), token: hAuthToken, wantStatus: 400},
+			path: "/webhooks/twilio/voice/recording?" + voiceQuery("", false), form: recording("RecordingSid", ""), token: hAuthToken, wantStatus: 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.label, func(t *testing.T) {
-			h := newHarness(t, harnessOptions{telegram: true})
+			h := newHarness(t, harnessOptions{telegram: true, config: func(c *server.Config) { c.CallerKey = voiceCallerKey }})
 			var resp *http.Response
 			var body string
 			if tt.token == "unsigned-query" {
@@ -85,6 +97,9 @@ func TestTwilioVoiceWebhooks(t *testing.T) {
 			}
 			if resp.StatusCode != tt.wantStatus {
 				t.Fatalf("status %d, want %d (%s)", resp.StatusCode, tt.wantStatus, body)
+			}
+			if strings.Contains(body, "10000777") {
+				t.Errorf("the caller's number is in the TwiML (callback URLs reach Twilio's and proxies' logs):\n%s", body)
 			}
 			for _, s := range tt.wantXML {
 				if !strings.Contains(body, s) {

@@ -121,8 +121,10 @@ type CallState struct {
 	From   string // the caller, for the recording callback (which lacks it)
 }
 
-// Query encodes the state for a callback URL.
-func (s CallState) Query() string {
+// Query encodes the state for a callback URL. The caller's number goes
+// sealed under cs: callback URLs end up in Twilio's logs and in any proxy's
+// access log, where a plain number would say who called the hotline.
+func (s CallState) Query(cs *CallerSealer) string {
 	v := url.Values{}
 	if s.Lang != "" {
 		v.Set("lang", s.Lang)
@@ -131,14 +133,20 @@ func (s CallState) Query() string {
 		v.Set("danger", "1")
 	}
 	if s.From != "" {
-		v.Set("from", s.From)
+		v.Set("caller", cs.seal(s.From))
 	}
 	return v.Encode()
 }
 
-// ParseCallState reads the state back from a callback's query.
-func ParseCallState(q url.Values) CallState {
-	s := CallState{Danger: q.Get("danger") == "1", From: strings.TrimSpace(q.Get("from"))}
+// ParseCallState reads the state back from a callback's query. A caller
+// that does not open (a restart with a new key, a tampered URL) is left
+// empty, and the recording lands as an anonymous call rather than not at
+// all.
+func ParseCallState(q url.Values, cs *CallerSealer) CallState {
+	s := CallState{Danger: q.Get("danger") == "1"}
+	if c := q.Get("caller"); c != "" {
+		s.From, _ = cs.open(c)
+	}
 	if l := q.Get("lang"); l == "km" || l == "ko" || l == "en" {
 		s.Lang = l
 	}
