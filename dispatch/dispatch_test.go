@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/internal/seal"
 	"hotline/store"
 )
 
@@ -42,7 +43,9 @@ func (f *fakeSender) sent() []hotline.Outbound {
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), store.DefaultOptions())
+	opts := store.DefaultOptions()
+	opts.Keys = seal.Generate()
+	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/mmcloughlin/geohash"
 
 	"hotline"
+	"hotline/internal/seal"
 	"hotline/store"
 	"hotline/triage"
 )
@@ -60,7 +61,9 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "hotline.db")
-	db, err := store.Open(path, store.DefaultOptions())
+	opts := store.DefaultOptions()
+	opts.Keys = seal.Generate()
+	db, err := store.Open(path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

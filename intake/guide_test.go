@@ -9,6 +9,7 @@ import (
 
 	"hotline"
 	"hotline/intake"
+	"hotline/internal/seal"
 	"hotline/locales"
 	"hotline/store"
 )
@@ -21,7 +22,9 @@ func newGuided(t *testing.T, org string) (*intake.Pipeline, *store.DB) {
 
 func newGuidedMode(t *testing.T, org string, mode intake.AckMode) (*intake.Pipeline, *store.DB) {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), store.DefaultOptions())
+	opts := store.DefaultOptions()
+	opts.Keys = seal.Generate()
+	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"hotline"
 	"hotline/intake"
+	"hotline/internal/seal"
 	"hotline/store"
 )
 
@@ -18,7 +19,9 @@ func (texts) Stopped(lang string) string  { return lang + ":stopped" }
 
 func newPipeline(t *testing.T, mode intake.AckMode) (*intake.Pipeline, *store.DB) {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), store.DefaultOptions())
+	opts := store.DefaultOptions()
+	opts.Keys = seal.Generate()
+	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

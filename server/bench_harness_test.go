@@ -35,7 +35,7 @@ type benchSite struct {
 // benchmarks apart.
 func newBenchSite(b *testing.B, n int, sidPrefix string, receivedAt func(i int) time.Time) *benchSite {
 	b.Helper()
-	db, err := store.Open(filepath.Join(b.TempDir(), "hotline.db"), store.DefaultOptions())
+	db, err := store.Open(filepath.Join(b.TempDir(), "hotline.db"), keyed(store.DefaultOptions()))
 	if err != nil {
 		b.Fatal(err)
 	}

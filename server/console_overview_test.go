@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/internal/seal"
 	"hotline/store"
 )
 
@@ -38,7 +39,7 @@ func TestOverviewTimesByHand(t *testing.T) {
 	t0 := time.Date(2025, 3, 3, 8, 0, 0, 0, time.UTC)
 	clk.Set(t0)
 	opts := store.DefaultOptions()
-	opts.Now = clk.Now
+	opts.Now, opts.Keys = clk.Now, seal.Generate()
 	db, err := store.Open(filepath.Join(t.TempDir(), "h.db"), opts)
 	if err != nil {
 		t.Fatal(err)

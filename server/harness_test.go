@@ -16,6 +16,7 @@ import (
 	"hotline"
 	"hotline/channels/twilio"
 	"hotline/intake"
+	"hotline/internal/seal"
 	"hotline/internal/storemetrics"
 	"hotline/locales"
 	"hotline/server"
@@ -68,7 +69,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	if path == "" {
 		path = filepath.Join(t.TempDir(), "hotline.db")
 	}
-	db, err := store.Open(path, store.DefaultOptions())
+	db, err := store.Open(path, keyed(store.DefaultOptions()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,4 +225,13 @@ func (h *harness) token(name, role string) string {
 		h.t.Fatal(err)
 	}
 	return tok
+}
+
+// testKeys seals every test database of this package (store.Options.Keys),
+// so a test can reopen one.
+var testKeys = seal.Generate()
+
+func keyed(o store.Options) store.Options {
+	o.Keys = testKeys
+	return o
 }

@@ -16,7 +16,7 @@ import (
 // its savepoint. It returns the closed database's path.
 func chainFixture(t *testing.T) string {
 	t.Helper()
-	db, path := openTest(t, DefaultOptions())
+	db, path := openTest(t, testOptions())
 	ctx := context.Background()
 	for i := range 4 {
 		record(t, db, inbound(hotline.SMS, fmt.Sprintf("+8551000012%d", i), fmt.Sprintf("SMchain%d", i), "help"), hotline.Triage{})
@@ -63,7 +63,7 @@ func tamper(t *testing.T, path string, stmts ...string) {
 
 func verifyFile(t *testing.T, path string) AuditReport {
 	t.Helper()
-	db, err := Open(path, DefaultOptions())
+	db, err := Open(path, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestAuditChainBackfill(t *testing.T) {
 	if rep := verifyFile(t, path); !rep.OK() {
 		t.Fatalf("after backfill: %+v", rep)
 	}
-	db, err := Open(path, DefaultOptions())
+	db, err := Open(path, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

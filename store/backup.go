@@ -1,6 +1,8 @@
 package store
 
 import (
+	"hotline/internal/seal"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -70,8 +72,10 @@ func BackupFile(ctx context.Context, src, dest string) error {
 // Restore replaces the database at dest with the backup at src. It refuses
 // while a server has dest open (its WAL would be applied to the wrong
 // file), and it installs the backup only after a copy of it has opened,
-// migrated, passed an integrity check and a full audit-chain check.
-func Restore(ctx context.Context, src, dest string) (AuditReport, error) {
+// migrated, passed an integrity check and a full audit-chain check. keys
+// must be the key file the backup was sealed with (a backup taken before a
+// key rotation needs the key file saved before it).
+func Restore(ctx context.Context, src, dest string, keys *seal.Keyring) (AuditReport, error) {
 	if _, err := os.Stat(src); err != nil {
 		return AuditReport{}, fmt.Errorf("store: restore: %w", err)
 	}
@@ -84,7 +88,7 @@ func Restore(ctx context.Context, src, dest string) (AuditReport, error) {
 		removeDB(tmp)
 		return AuditReport{}, fmt.Errorf("store: restore: %w", err)
 	}
-	rep, err := checkRestored(ctx, tmp)
+	rep, err := checkRestored(ctx, tmp, keys)
 	if err != nil {
 		removeDB(tmp)
 		return rep, err
@@ -109,8 +113,10 @@ func Restore(ctx context.Context, src, dest string) (AuditReport, error) {
 
 // checkRestored opens the candidate like a server would (migrations
 // included) and checks it through.
-func checkRestored(ctx context.Context, path string) (AuditReport, error) {
-	db, err := Open(path, DefaultOptions())
+func checkRestored(ctx context.Context, path string, keys *seal.Keyring) (AuditReport, error) {
+	opts := DefaultOptions()
+	opts.Keys = keys
+	db, err := Open(path, opts)
 	if err != nil {
 		return AuditReport{}, fmt.Errorf("store: restore: backup does not open: %w", err)
 	}

@@ -16,7 +16,7 @@ import (
 // restores to a database that passes audit verify and holds every message
 // acknowledged before the backup began.
 func TestBackupUnderLoad(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	ctx := context.Background()
 
 	var mu sync.Mutex
@@ -73,7 +73,7 @@ func TestBackupUnderLoad(t *testing.T) {
 	mu.Unlock()
 
 	restored := filepath.Join(t.TempDir(), "restored.db")
-	rep, err := Restore(ctx, backup, restored)
+	rep, err := Restore(ctx, backup, restored, testKeys)
 	if err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
@@ -83,7 +83,7 @@ func TestBackupUnderLoad(t *testing.T) {
 	if rep2, err := VerifyAuditFile(ctx, restored); err != nil || !rep2.OK() {
 		t.Fatalf("audit verify on the restored file: %+v %v", rep2, err)
 	}
-	rdb, err := Open(restored, DefaultOptions())
+	rdb, err := Open(restored, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestBackupUnderLoad(t *testing.T) {
 }
 
 func TestRestoreRefusesDatabaseInUse(t *testing.T) {
-	db, live := openTest(t, DefaultOptions())
+	db, live := openTest(t, testOptions())
 	ctx := context.Background()
 	record(t, db, inbound(hotline.SMS, "+85510000123", "SMlive1", "help"), hotline.Triage{})
 	backup := filepath.Join(t.TempDir(), "b.db")
@@ -110,16 +110,16 @@ func TestRestoreRefusesDatabaseInUse(t *testing.T) {
 	if err := db.Backup(ctx, backup); err == nil {
 		t.Fatal("backup overwrote an existing file")
 	}
-	if _, err := Restore(ctx, backup, live); !errors.Is(err, ErrInUse) {
+	if _, err := Restore(ctx, backup, live, testKeys); !errors.Is(err, ErrInUse) {
 		t.Fatalf("restore over a live database: %v", err)
 	}
 	// The live database is untouched and still works.
 	record(t, db, inbound(hotline.SMS, "+85510000123", "SMlive2", "help"), hotline.Triage{})
 	db.Close()
-	if _, err := Restore(ctx, backup, live); err != nil {
+	if _, err := Restore(ctx, backup, live, testKeys); err != nil {
 		t.Fatalf("restore once the server is gone: %v", err)
 	}
-	got, err := Open(live, DefaultOptions())
+	got, err := Open(live, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestRestoreRefusesDatabaseInUse(t *testing.T) {
 }
 
 func TestRestoreRefusesBrokenChain(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	ctx := context.Background()
 	record(t, db, inbound(hotline.SMS, "+85510000123", "SMb1", "help"), hotline.Triage{})
 	record(t, db, inbound(hotline.SMS, "+85510000124", "SMb2", "help"), hotline.Triage{})
@@ -140,7 +140,7 @@ func TestRestoreRefusesBrokenChain(t *testing.T) {
 	}
 	tamper(t, backup, `DELETE FROM audit_events WHERE id = 2`)
 	target := filepath.Join(t.TempDir(), "target.db")
-	if _, err := Restore(ctx, backup, target); err == nil {
+	if _, err := Restore(ctx, backup, target, testKeys); err == nil {
 		t.Fatal("restored a backup whose audit chain is broken")
 	}
 	if m, _ := filepath.Glob(target + "*"); len(m) != 0 {

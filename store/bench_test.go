@@ -19,7 +19,7 @@ func BenchmarkRecordInbound(b *testing.B) {
 		group bool
 	}{{"group", true}, {"single", false}} {
 		b.Run(mode.name, func(b *testing.B) {
-			opts := DefaultOptions()
+			opts := testOptions()
 			opts.GroupCommit = mode.group
 			db, err := Open(filepath.Join(b.TempDir(), "bench.db"), opts)
 			if err != nil {

@@ -50,7 +50,7 @@ func (db *DB) ListCases(ctx context.Context, f hotline.CaseFilter) (hotline.Case
 			more = true
 			break
 		}
-		c, err := scanCase(rows)
+		c, err := db.sl.scanCase(rows)
 		if err != nil {
 			return hotline.CasePage{}, err
 		}
@@ -73,7 +73,7 @@ func (db *DB) ListCases(ctx context.Context, f hotline.CaseFilter) (hotline.Case
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanCase(s scanner) (hotline.Case, error) {
+func (sl sealer) scanCase(s scanner) (hotline.Case, error) {
 	var (
 		c                      hotline.Case
 		urgency                int
@@ -83,8 +83,9 @@ func scanCase(s scanner) (hotline.Case, error) {
 		lastIn, created, updat int64
 	)
 	err := s.Scan(&c.ID, &c.Ref, &c.Status, &urgency, &c.Lang, &reporter,
-		&c.Location.Country, &c.Location.Province, &c.Location.Place, &lat, &lon,
-		&reasons, &entities, &channel, &lastIn, &created, &updat, &c.Contact)
+		&c.Location.Country, &c.Location.Province, sl.into(colCasePlace, &c.Location.Place), &lat, &lon,
+		sl.into(colCaseReasons, &reasons), sl.into(colCaseEntities, &entities), &channel, &lastIn, &created, &updat,
+		sl.into(colContactAddress, &c.Contact))
 	if err != nil {
 		return c, err
 	}
@@ -112,7 +113,7 @@ func (db *DB) GetCase(ctx context.Context, id int64) (*hotline.Case, error) {
 	defer tx.Rollback()
 	row := tx.QueryRowContext(ctx, `SELECT `+caseColumns+`
 		FROM cases c JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?`, id)
-	c, err := scanCase(row)
+	c, err := db.sl.scanCase(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hotline.Errorf(hotline.ENOTFOUND, "case %d not found", id)
 	}
@@ -136,8 +137,9 @@ func (db *DB) GetCase(ctx context.Context, id int64) (*hotline.Case, error) {
 			created        int64
 			result         sql.NullString
 		)
-		if err := rows.Scan(&m.ID, &dir, &ch, &m.ExternalID, &m.Body, &media, &lat, &lon, &m.Status,
-			&created, &result); err != nil {
+		if err := rows.Scan(&m.ID, &dir, &ch, &m.ExternalID, db.sl.into(colMessageBody, &m.Body),
+			db.sl.into(colMessageMedia, &media), &lat, &lon, &m.Status,
+			&created, db.sl.intoNull(colMessageTriage, &result)); err != nil {
 			return nil, fmt.Errorf("store: get case messages: %w", err)
 		}
 		m.Direction, m.Channel = hotline.Direction(dir), hotline.Channel(ch)

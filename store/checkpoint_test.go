@@ -126,7 +126,7 @@ func TestCheckpointerKeepsWALBounded(t *testing.T) {
 	if n := walSize(t, path); n != 0 {
 		t.Errorf("WAL is %d bytes after Close, want it checkpointed away", n)
 	}
-	db2, err := Open(path, DefaultOptions())
+	db2, err := Open(path, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -132,7 +132,7 @@ func (db *DB) AddNote(ctx context.Context, actor hotline.Staff, caseID int64, bo
 	return db.caseAction(ctx, caseID, func(tx *writeTx, now time.Time, _ string) error {
 		var id int64
 		if err := tx.QueryRow(`INSERT INTO notes (case_id, user_id, body, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
-			caseID, actor.ID, body, ms(now)).Scan(&id); err != nil {
+			caseID, actor.ID, tx.sl.text(colNoteBody, body), ms(now)).Scan(&id); err != nil {
 			return err
 		}
 		return audit(tx, now, actor.Name, "case.note", caseID, map[string]any{"note_id": id})
@@ -165,7 +165,7 @@ func (db *DB) QueueReply(ctx context.Context, actor hotline.Staff, r hotline.Rep
 			SELECT k.id, k.channel, k.address, k.do_not_contact,
 				(SELECT max(m.created_at) FROM messages m WHERE m.contact_id = k.id AND m.direction = 'in')
 			FROM cases c JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?`, r.CaseID).
-			Scan(&contactID, &channel, &address, &dnc, &last)
+			Scan(&contactID, &channel, tx.sl.into(colContactAddress, &address), &dnc, &last)
 		if err != nil {
 			return err
 		}
@@ -185,7 +185,7 @@ func (db *DB) QueueReply(ctx context.Context, actor hotline.Staff, r hotline.Rep
 		if err := tx.QueryRow(`
 			INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
 			VALUES (?, ?, 'out', ?, '', ?, 'queued', ?) RETURNING id`,
-			r.CaseID, contactID, channel, body, ms(now)).Scan(&msgID); err != nil {
+			r.CaseID, contactID, channel, tx.sl.text(colMessageBody, body), ms(now)).Scan(&msgID); err != nil {
 			return err
 		}
 		// The override travels with the row only when it was for this
@@ -197,7 +197,8 @@ func (db *DB) QueueReply(ctx context.Context, actor hotline.Staff, r hotline.Rep
 		if _, err := tx.Exec(`
 			INSERT INTO outbox (case_id, message_id, kind, channel, recipient, body, status, next_attempt_at, created_at, updated_at, dnc_override)
 			VALUES (?, ?, 'reply', ?, ?, ?, 'queued', ?, ?, ?, ?)`,
-			r.CaseID, msgID, channel, address, body, ms(now), ms(now), ms(now), dncOverride); err != nil {
+			r.CaseID, msgID, channel, tx.sl.text(colOutboxTo, address), tx.sl.text(colOutboxBody, body),
+			ms(now), ms(now), ms(now), dncOverride); err != nil {
 			return err
 		}
 		d := map[string]any{"message_id": msgID, "channel": channel}
@@ -231,7 +232,8 @@ func (db *DB) HandOff(ctx context.Context, actor hotline.Staff, caseID, orgID in
 		}
 		if err := tx.QueryRow(`
 			INSERT INTO handoffs (case_id, organisation_id, by_user_id, shared, note, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, caseID, orgID, actor.ID, string(sh), strings.TrimSpace(note), ms(now)).Scan(&id); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, caseID, orgID, actor.ID, string(sh),
+			tx.sl.text(colHandoffNote, strings.TrimSpace(note)), ms(now)).Scan(&id); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`UPDATE cases SET status = 'handed_off', handoff_state = 'pending' WHERE id = ?`, caseID); err != nil {
@@ -307,8 +309,9 @@ func (db *DB) MergeCases(ctx context.Context, actor hotline.Staff, keep, dup int
 		if _, err := tx.Exec(`
 			UPDATE cases SET urgency = ?, lang = ?, reporter = ?, country = ?, province = ?, place = ?, lat = ?, lon = ?,
 				reasons = ?, entities = ?, last_inbound_at = max(last_inbound_at, ?)
-			WHERE id = ?`, int(m.Urgency), m.Lang, string(m.Reporter), loc.Country, loc.Province, loc.Place,
-			nullFloat(loc.Lat), nullFloat(loc.Lon), reasons, entities, b.lastIn, keep); err != nil {
+			WHERE id = ?`, int(m.Urgency), m.Lang, string(m.Reporter), loc.Country, loc.Province, tx.sl.text(colCasePlace, loc.Place),
+			nullFloat(loc.Lat), nullFloat(loc.Lon), tx.sl.text(colCaseReasons, reasons), tx.sl.text(colCaseEntities, entities),
+			b.lastIn, keep); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`
@@ -343,7 +346,8 @@ func loadTriage(tx *writeTx, id int64) (caseRow, error) {
 	err := tx.QueryRow(`SELECT urgency, urgency_overridden, lang, reporter, country, province, place, lat, lon,
 			reasons, entities, last_inbound_at, merged_into FROM cases WHERE id = ?`, id).Scan(
 		&urgency, &c.overridden, &c.triage.Lang, &reporter, &c.triage.Location.Country, &c.triage.Location.Province,
-		&c.triage.Location.Place, &lat, &lon, &reasons, &entities, &c.lastIn, &merged)
+		tx.sl.into(colCasePlace, &c.triage.Location.Place), &lat, &lon,
+		tx.sl.into(colCaseReasons, &reasons), tx.sl.into(colCaseEntities, &entities), &c.lastIn, &merged)
 	if err != nil {
 		return c, err
 	}

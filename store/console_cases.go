@@ -154,7 +154,7 @@ func (db *DB) Handoffs(ctx context.Context, caseID int64) ([]hotline.Handoff, er
 		var shared string
 		var created int64
 		var ack sql.NullInt64
-		if err := rows.Scan(&h.ID, &h.CaseID, &h.OrganisationID, &h.Organisation, &h.By, &h.Note, &shared, &created, &ack); err != nil {
+		if err := rows.Scan(&h.ID, &h.CaseID, &h.OrganisationID, &h.Organisation, &h.By, db.sl.into(colHandoffNote, &h.Note), &shared, &created, &ack); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(shared), &h.Shared); err != nil {
@@ -183,7 +183,7 @@ func (db *DB) Notes(ctx context.Context, caseID int64) ([]hotline.Note, error) {
 	for rows.Next() {
 		var n hotline.Note
 		var created int64
-		if err := rows.Scan(&n.ID, &n.CaseID, &n.Author, &n.Body, &created); err != nil {
+		if err := rows.Scan(&n.ID, &n.CaseID, &n.Author, db.sl.into(colNoteBody, &n.Body), &created); err != nil {
 			return nil, err
 		}
 		n.CreatedAt = fromMS(created)

@@ -25,6 +25,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"hotline"
+	"hotline/internal/seal"
 )
 
 //go:embed migrations/*.sql
@@ -41,6 +42,9 @@ type Options struct {
 	MaxBatch int
 	// Now is the clock used for timestamps; tests replace it.
 	Now func() time.Time
+	// Keys seal personal data at rest (store/sealed.go). Required: a
+	// database is bound to its key file on first open and refuses others.
+	Keys *seal.Keyring
 
 	// Checkpointer tuning for tests; zero means the defaults in checkpoint.go.
 	checkpointEvery   time.Duration
@@ -65,6 +69,7 @@ type Stats struct {
 // DB is a Hotline database in one SQLite file.
 type DB struct {
 	opts Options
+	sl   sealer
 	wdb  *sql.DB // the write connection, held by the writer goroutine
 	rdb  *sql.DB // read pool
 	ckpt *checkpointer
@@ -94,6 +99,9 @@ const readPoolSize = 4
 // Open opens (creating if needed) the database at path, brings its schema up
 // to date and starts the writer.
 func Open(path string, opts Options) (*DB, error) {
+	if opts.Keys == nil {
+		return nil, errors.New("store: no key file: Options.Keys is required (personal data is sealed at rest)")
+	}
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = DefaultOptions().MaxBatch
 	}
@@ -105,6 +113,9 @@ func Open(path string, opts Options) (*DB, error) {
 		"_synchronous":  {"FULL"},
 		"_foreign_keys": {"on"},
 		"_busy_timeout": {"10000"},
+		// Freed space is zeroed: a redacted or re-sealed value must not
+		// live on in a free page of the file.
+		"_secure_delete": {"on"},
 		// Migrations run through database/sql; the writer prepares its
 		// own statements (writeTx).
 		"_stmt_cache_size": {"16"},
@@ -118,9 +129,15 @@ func Open(path string, opts Options) (*DB, error) {
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
 	wdb.SetConnMaxIdleTime(0)
-	if err := migrate(wdb); err != nil {
+	if err := migrate(wdb, opts.Keys); err != nil {
 		wdb.Close()
 		return nil, err
+	}
+	// The sealing migration rewrote plain rows of an older database; their
+	// old page images must not stay behind in the WAL.
+	if _, err := wdb.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("store: checkpoint after migrating: %w", err)
 	}
 	// The writer takes the one connection for good. It never checkpoints
 	// (the checkpointer does, off the commit path) and keeps a WAL file of
@@ -173,6 +190,7 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	db := &DB{
 		opts:    opts,
+		sl:      sealer{opts.Keys},
 		wdb:     wdb,
 		rdb:     rdb,
 		ckpt:    ckpt,
@@ -190,7 +208,14 @@ func dsn(path string, params url.Values) string {
 	return u.String()
 }
 
-func migrate(db *sql.DB) error {
+func migrate(db *sql.DB, keys *seal.Keyring) error {
+	// A database already bound to another key file is refused before any
+	// migration touches it; one that is not bound yet is bound by the
+	// sealing migration (00061).
+	ctx := context.Background()
+	if _, err := checkKey(ctx, db, keys); err != nil {
+		return err
+	}
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return err
@@ -199,12 +224,15 @@ func migrate(db *sql.DB) error {
 	// written, so a database may meet a lower-numbered migration after a
 	// higher one; each migration stands alone, so applying it late is safe.
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
-		goose.WithGoMigrations(auditChainMigration(), entitiesBackfillMigration()), goose.WithAllowOutofOrder(true))
+		goose.WithGoMigrations(auditChainMigration(), entitiesBackfillMigration(keys), sealMigration(keys)), goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
-	if _, err := p.Up(context.Background()); err != nil {
+	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if found, err := checkKey(ctx, db, keys); err != nil || !found {
+		return cmp.Or(err, errors.New("store: the database records no key file after migrating"))
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func (db *DB) CaseEntities(ctx context.Context, caseID int64, sc Scope) ([]CaseE
 	rows, err := db.rdb.QueryContext(ctx, `
 		SELECT e.id, e.kind, e.value, e.lat, e.lon, ec.state, ec.first_seen
 		FROM entity_cases ec JOIN entities e ON e.id = ec.entity_id
-		WHERE ec.case_id = ? ORDER BY e.kind, e.value`, caseID)
+		WHERE ec.case_id = ?`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("store: case entities: %w", err)
 	}
@@ -58,7 +58,7 @@ func (db *DB) CaseEntities(ctx context.Context, caseID int64, sc Scope) ([]CaseE
 		var ce CaseEntity
 		var lat, lon sql.NullFloat64
 		var first int64
-		if err := rows.Scan(&ce.ID, &ce.Kind, &ce.Value, &lat, &lon, &ce.State, &first); err != nil {
+		if err := rows.Scan(&ce.ID, &ce.Kind, db.sl.into(colEntityValue, &ce.Value), &lat, &lon, &ce.State, &first); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -71,6 +71,7 @@ func (db *DB) CaseEntities(ctx context.Context, caseID int64, sc Scope) ([]CaseE
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	sortByKindValue(out) // values are sealed: SQL cannot order them
 	for i := range out {
 		if out[i].State == EntityRejected {
 			continue
@@ -97,9 +98,9 @@ func (db *DB) relatedEntities(ctx context.Context, e IndexedEntity) ([]int64, er
 	cells := placeCells(e.Value)
 	args := []any{KindPlace}
 	for _, c := range cells {
-		args = append(args, c)
+		args = append(args, db.sl.entityHash(KindPlace, c))
 	}
-	rows, err := db.rdb.QueryContext(ctx, `SELECT id FROM entities WHERE kind = ? AND value IN (?`+
+	rows, err := db.rdb.QueryContext(ctx, `SELECT id FROM entities WHERE kind = ? AND value_hash IN (?`+
 		strings.Repeat(",?", len(cells)-1)+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: places around: %w", err)
@@ -151,7 +152,7 @@ func (db *DB) Entity(ctx context.Context, id int64) (IndexedEntity, error) {
 	var e IndexedEntity
 	var lat, lon sql.NullFloat64
 	err := db.rdb.QueryRowContext(ctx, `SELECT id, kind, value, lat, lon FROM entities WHERE id = ?`, id).
-		Scan(&e.ID, &e.Kind, &e.Value, &lat, &lon)
+		Scan(&e.ID, &e.Kind, db.sl.into(colEntityValue, &e.Value), &lat, &lon)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, hotline.Errorf(hotline.ENOTFOUND, "entity %d not found", id)
 	}
@@ -252,7 +253,7 @@ func (db *DB) BusiestEntities(ctx context.Context, from, to time.Time, kinds []s
 	for rows.Next() {
 		var e IndexedEntity
 		var lat, lon sql.NullFloat64
-		if err := rows.Scan(&e.ID, &e.Kind, &e.Value, &lat, &lon, &e.Sightings); err != nil {
+		if err := rows.Scan(&e.ID, &e.Kind, db.sl.into(colEntityValue, &e.Value), &lat, &lon, &e.Sightings); err != nil {
 			return nil, err
 		}
 		e.Lat, e.Lon = floatPtr(lat), floatPtr(lon)
@@ -285,4 +286,14 @@ func scanEntityCases(rows *sql.Rows) ([]EntityCase, error) {
 		out = append(out, x)
 	}
 	return out, rows.Err()
+}
+
+// sortByKindValue orders a case's entities by kind, then value.
+func sortByKindValue(list []CaseEntity) {
+	sort.SliceStable(list, func(i, j int) bool {
+		if list[i].Kind != list[j].Kind {
+			return list[i].Kind < list[j].Kind
+		}
+		return list[i].Value < list[j].Value
+	})
 }

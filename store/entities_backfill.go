@@ -9,6 +9,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"hotline"
+	"hotline/internal/seal"
 )
 
 // entitiesBackfillVersion is the Go migration that indexes the messages a
@@ -21,9 +22,9 @@ const entitiesBackfillVersion = 53
 // migration's transaction: the index is whole, or the upgrade did not
 // happen and runs again on the next Open. There is nothing to undo on the
 // way down; the links are data the index would hold anyway.
-func entitiesBackfillMigration() *goose.Migration {
+func entitiesBackfillMigration(keys *seal.Keyring) *goose.Migration {
 	return goose.NewGoMigration(entitiesBackfillVersion,
-		&goose.GoFunc{RunTx: backfillEntities},
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return backfillEntities(ctx, tx, sealer{keys}) }},
 		&goose.GoFunc{Mode: goose.TransactionEnabled})
 }
 
@@ -31,8 +32,20 @@ func entitiesBackfillMigration() *goose.Migration {
 // the same statements and normalization as intake (indexEntities), so a
 // later `hotline entities reindex` finds nothing to change. Messages are
 // read in batches so the rows are closed before the batch is written.
-func backfillEntities(ctx context.Context, tx *sql.Tx) error {
-	entity, err := tx.PrepareContext(ctx, entityIDSQL)
+//
+// It normally runs before the sealing migrations (00060, 00061), on plain
+// rows; on a database that is already sealed (this migration re-run after
+// it was removed) it opens the triage and writes sealed, hashed entities.
+func backfillEntities(ctx context.Context, tx *sql.Tx, sl sealer) error {
+	var sealed bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM pragma_table_info('entities') WHERE name = 'value_hash'`).Scan(&sealed); err != nil {
+		return fmt.Errorf("store: entity backfill: %w", err)
+	}
+	entitySQL := legacyEntityIDSQL
+	if sealed {
+		entitySQL = entityIDSQL
+	}
+	entity, err := tx.PrepareContext(ctx, entitySQL)
 	if err != nil {
 		return fmt.Errorf("store: entity backfill: %w", err)
 	}
@@ -60,7 +73,7 @@ func backfillEntities(ctx context.Context, tx *sql.Tx) error {
 			var m msg
 			var text string
 			var lat, lon sql.NullFloat64
-			if err := rows.Scan(&m.id, &m.caseID, &m.at, &text, &lat, &lon); err != nil {
+			if err := rows.Scan(&m.id, &m.caseID, &m.at, sl.into(colMessageTriage, &text), &lat, &lon); err != nil {
 				rows.Close()
 				return err
 			}
@@ -83,7 +96,11 @@ func backfillEntities(ctx context.Context, tx *sql.Tx) error {
 		for _, m := range batch {
 			for _, n := range entitiesOf(m.t, m.lat, m.lon) {
 				var id int64
-				if err := entity.QueryRowContext(ctx, n.kind, n.value, nullFloat(n.lat), nullFloat(n.lon), m.at).Scan(&id); err != nil {
+				args := []any{n.kind, n.value, nullFloat(n.lat), nullFloat(n.lon), m.at}
+				if sealed {
+					args = []any{n.kind, sl.text(colEntityValue, n.value), sl.entityHash(n.kind, n.value), nullFloat(n.lat), nullFloat(n.lon), m.at}
+				}
+				if err := entity.QueryRowContext(ctx, args...).Scan(&id); err != nil {
 					return fmt.Errorf("store: entity backfill: %w", err)
 				}
 				if _, err := link.ExecContext(ctx, id, m.caseID, m.id, m.at, m.at, EntityFound, nil); err != nil {
@@ -94,3 +111,11 @@ func backfillEntities(ctx context.Context, tx *sql.Tx) error {
 		after = batch[len(batch)-1].id
 	}
 }
+
+// legacyEntityIDSQL is entityIDSQL as it was when this migration was
+// written: it runs before migration 00060 adds value_hash, and the sealing
+// migration (00061) seals and hashes what it writes.
+const legacyEntityIDSQL = `
+	INSERT INTO entities (kind, value, lat, lon, created_at) VALUES (?, ?, ?, ?, ?)
+	ON CONFLICT (kind, value) DO UPDATE SET kind = excluded.kind
+	RETURNING id`

@@ -29,7 +29,7 @@ func TestOpenIndexesMessagesOfAnOlderDatabase(t *testing.T) {
 		out := map[link]bool{}
 		for rows.Next() {
 			var l link
-			if err := rows.Scan(&l.kind, &l.value, &l.caseID, &l.messageID, &l.firstSeen, &l.lastSeen); err != nil {
+			if err := rows.Scan(&l.kind, db.sl.into(colEntityValue, &l.value), &l.caseID, &l.messageID, &l.firstSeen, &l.lastSeen); err != nil {
 				t.Fatal(err)
 			}
 			out[l] = true
@@ -64,7 +64,7 @@ func TestOpenIndexesMessagesOfAnOlderDatabase(t *testing.T) {
 	}
 	old.Close()
 
-	db2, err := Open(path, DefaultOptions())
+	db2, err := Open(path, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,8 @@ func (db *DB) ExportData(ctx context.Context, from, to time.Time, orgID int64) (
 		var created, updated int64
 		var people, firstReply, ack sql.NullInt64
 		if err := rows.Scan(&ec.ID, &ec.Ref, &ec.Status, &u, &ec.Lang, &ec.Reporter, &ec.Location.Country,
-			&ec.Location.Province, &ec.Location.Place, &lat, &lon, &reasons, &ec.Channel, &ec.Contact, &ec.ContactName,
+			&ec.Location.Province, db.sl.into(colCasePlace, &ec.Location.Place), &lat, &lon, db.sl.into(colCaseReasons, &reasons),
+			&ec.Channel, db.sl.into(colContactAddress, &ec.Contact), db.sl.into(colContactName, &ec.ContactName),
 			&created, &updated, &ec.Resolution, &ec.ResolutionReason, &people, &ec.Nationality, &firstReply, &ack); err != nil {
 			rows.Close()
 			return nil, err
@@ -115,7 +116,7 @@ func (db *DB) exportMessages(ctx context.Context, set *ExportSet, at map[int64]i
 		var lat, lon sql.NullFloat64
 		var created int64
 		var dir, ch string
-		if err := rows.Scan(&m.ID, &m.CaseID, &dir, &ch, &m.Body, &lat, &lon, &created); err != nil {
+		if err := rows.Scan(&m.ID, &m.CaseID, &dir, &ch, db.sl.into(colMessageBody, &m.Body), &lat, &lon, &created); err != nil {
 			return err
 		}
 		i, ok := at[m.CaseID]
@@ -148,7 +149,7 @@ func (db *DB) exportEntities(ctx context.Context, set *ExportSet, at map[int64]i
 		var l ExportLink
 		var lat, lon sql.NullFloat64
 		var first, last int64
-		if err := rows.Scan(&e.ID, &e.Kind, &e.Value, &lat, &lon, &l.CaseID, &l.State, &first, &last); err != nil {
+		if err := rows.Scan(&e.ID, &e.Kind, db.sl.into(colEntityValue, &e.Value), &lat, &lon, &l.CaseID, &l.State, &first, &last); err != nil {
 			return err
 		}
 		if _, ok := at[l.CaseID]; !ok {

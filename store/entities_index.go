@@ -26,8 +26,8 @@ func indexEntities(tx *writeTx, caseID, msgID int64, at time.Time, t hotline.Tri
 // entityIDSQL finds or creates an entity. The no-op update makes RETURNING
 // answer for an existing row too.
 const entityIDSQL = `
-	INSERT INTO entities (kind, value, lat, lon, created_at) VALUES (?, ?, ?, ?, ?)
-	ON CONFLICT (kind, value) DO UPDATE SET kind = excluded.kind
+	INSERT INTO entities (kind, value, value_hash, lat, lon, created_at) VALUES (?, ?, ?, ?, ?, ?)
+	ON CONFLICT (kind, value_hash) DO UPDATE SET kind = excluded.kind
 	RETURNING id`
 
 // linkEntitySQL records a sighting. A link staff confirmed, rejected or
@@ -43,7 +43,8 @@ const linkEntitySQL = `
 
 func linkEntity(tx *writeTx, n normEntity, caseID, msgID, at int64, state string, by int64) (int64, error) {
 	var id int64
-	if err := tx.QueryRow(entityIDSQL, n.kind, n.value, nullFloat(n.lat), nullFloat(n.lon), at).Scan(&id); err != nil {
+	if err := tx.QueryRow(entityIDSQL, n.kind, tx.sl.text(colEntityValue, n.value), tx.sl.entityHash(n.kind, n.value),
+		nullFloat(n.lat), nullFloat(n.lon), at).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: entity: %w", err)
 	}
 	var mid, uid sql.NullInt64
@@ -88,7 +89,7 @@ func (db *DB) ReindexEntities(ctx context.Context) (int, error) {
 			var r row
 			var text string
 			var lat, lon sql.NullFloat64
-			if err := rows.Scan(&r.id, &r.caseID, &r.at, &text, &lat, &lon); err != nil {
+			if err := rows.Scan(&r.id, &r.caseID, &r.at, db.sl.into(colMessageTriage, &text), &lat, &lon); err != nil {
 				rows.Close()
 				return total, err
 			}

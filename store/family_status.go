@@ -72,7 +72,7 @@ func (db *DB) QueueFamilyStatus(ctx context.Context, actor hotline.Staff, caseID
 		err := tx.QueryRow(`
 			SELECT c.family_status, k.id, k.channel, k.address, k.do_not_contact
 			FROM cases c JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?`, caseID).
-			Scan(&consent, &contactID, &channel, &address, &dnc)
+			Scan(&consent, &contactID, &channel, tx.sl.into(colContactAddress, &address), &dnc)
 		if err != nil {
 			return err
 		}
@@ -85,13 +85,13 @@ func (db *DB) QueueFamilyStatus(ctx context.Context, actor hotline.Staff, caseID
 		if err := tx.QueryRow(`
 			INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
 			VALUES (?, ?, 'out', ?, '', ?, 'queued', ?) RETURNING id`,
-			caseID, contactID, channel, body, ms(now)).Scan(&msgID); err != nil {
+			caseID, contactID, channel, tx.sl.text(colMessageBody, body), ms(now)).Scan(&msgID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`
 			INSERT INTO outbox (case_id, message_id, kind, channel, recipient, body, status, next_attempt_at, created_at, updated_at)
 			VALUES (?, ?, 'reply', ?, ?, ?, 'queued', ?, ?, ?)`,
-			caseID, msgID, channel, address, body, ms(now), ms(now), ms(now)); err != nil {
+			caseID, msgID, channel, tx.sl.text(colOutboxTo, address), tx.sl.text(colOutboxBody, body), ms(now), ms(now), ms(now)); err != nil {
 			return err
 		}
 		return audit(tx, now, actor.Name, "case.family_status_sent", caseID, map[string]any{"message_id": msgID, "channel": channel})

@@ -37,7 +37,7 @@ func guideAnswer(tx *writeTx, now, caseID, contactID, messageID int64, item, val
 		ON CONFLICT (case_id, item) DO UPDATE SET answered_at = excluded.answered_at,
 			answer_message_id = excluded.answer_message_id, answer = excluded.answer
 		WHERE guide_items.answered_at IS NULL`,
-		caseID, item, now, now, msg, value); err != nil {
+		caseID, item, now, now, msg, tx.sl.text(colGuideAnswer, value)); err != nil {
 		return fmt.Errorf("store: guide answer: %w", err)
 	}
 	switch item {
@@ -68,8 +68,8 @@ func (db *DB) PeopleCount(ctx context.Context, caseID int64) (int, error) {
 // when the person did not say.
 func (db *DB) ContactSafety(ctx context.Context, ch hotline.Channel, address string) (dnc, discreet, unreachable bool, safe *bool, err error) {
 	var s, u sql.NullInt64
-	err = db.rdb.QueryRowContext(ctx, `SELECT do_not_contact, discreet, unreachable_at, safe_to_contact FROM contacts WHERE channel = ? AND address = ?`,
-		string(ch), address).Scan(&dnc, &discreet, &u, &s)
+	err = db.rdb.QueryRowContext(ctx, `SELECT do_not_contact, discreet, unreachable_at, safe_to_contact FROM contacts WHERE channel = ? AND address_hash = ?`,
+		string(ch), db.sl.contactHash(address)).Scan(&dnc, &discreet, &u, &s)
 	if s.Valid {
 		v := s.Int64 != 0
 		safe = &v
@@ -79,7 +79,7 @@ func (db *DB) ContactSafety(ctx context.Context, ch hotline.Channel, address str
 
 // SetDiscreet turns a contact's discreet mode on or off (audited).
 func (db *DB) SetDiscreet(ctx context.Context, ch hotline.Channel, address string, on bool) error {
-	return db.setContactFlag(ctx, ch, address, "contact.discreet", `UPDATE contacts SET discreet = ? WHERE channel = ? AND address = ?`, on)
+	return db.setContactFlag(ctx, ch, address, "contact.discreet", `UPDATE contacts SET discreet = ? WHERE channel = ? AND address_hash = ?`, on)
 }
 
 // MarkUnreachable records that the provider can no longer reach a contact
@@ -87,7 +87,7 @@ func (db *DB) SetDiscreet(ctx context.Context, ch hotline.Channel, address strin
 // contact writes again.
 func (db *DB) MarkUnreachable(ctx context.Context, ch hotline.Channel, address string) error {
 	return db.setContactFlag(ctx, ch, address, "contact.unreachable",
-		`UPDATE contacts SET unreachable_at = CASE WHEN ? THEN `+strconv.FormatInt(db.now().UnixMilli(), 10)+` END WHERE channel = ? AND address = ?`, true)
+		`UPDATE contacts SET unreachable_at = CASE WHEN ? THEN `+strconv.FormatInt(db.now().UnixMilli(), 10)+` END WHERE channel = ? AND address_hash = ?`, true)
 }
 
 func (db *DB) setContactFlag(ctx context.Context, ch hotline.Channel, address, action, update string, on bool) error {
@@ -96,7 +96,7 @@ func (db *DB) setContactFlag(ctx context.Context, ch hotline.Channel, address, a
 	}
 	now := db.now()
 	return db.write(ctx, func(tx *writeTx) error {
-		res, err := tx.Exec(update, on, string(ch), address)
+		res, err := tx.Exec(update, on, string(ch), tx.sl.contactHash(address))
 		if err != nil {
 			return err
 		}

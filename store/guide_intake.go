@@ -30,7 +30,7 @@ const guideCaseSQL = `
 
 // contactSafeSQL reads a contact's safe-to-contact flag before a message
 // that states it overwrites it.
-const contactSafeSQL = `SELECT safe_to_contact FROM contacts WHERE channel = ? AND address = ?`
+const contactSafeSQL = `SELECT safe_to_contact FROM contacts WHERE channel = ? AND address_hash = ?`
 
 // guideContact is the contact's part of the guide's state, as it was
 // before the message.
@@ -101,7 +101,7 @@ func recordGuideStep(tx *writeTx, now time.Time, in hotline.Inbound, r hotline.R
 	err := tx.QueryRow(`
 			INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
 			VALUES (?, ?, 'out', ?, '', ?, 'replied_inline', ?) RETURNING id`,
-		r.CaseID, contactID, string(in.Channel), step.Question, ms(now)).Scan(&msgID)
+		r.CaseID, contactID, string(in.Channel), tx.sl.text(colMessageBody, step.Question), ms(now)).Scan(&msgID)
 	if err != nil {
 		return "", fmt.Errorf("store: guide question: %w", err)
 	}

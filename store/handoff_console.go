@@ -19,7 +19,7 @@ func (db *DB) PacketSource(ctx context.Context, caseID int64) (hotline.Notificat
 	var src hotline.NotificationSource
 	err := db.rdb.QueryRowContext(ctx, `
 		SELECT c.consent_share, k.name FROM cases c JOIN contacts k ON k.id = c.contact_id WHERE c.id = ?`, caseID).
-		Scan(&src.Consent, &src.Name)
+		Scan(&src.Consent, db.sl.into(colContactName, &src.Name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return src, hotline.Errorf(hotline.ENOTFOUND, "case %d not found", caseID)
 	}

@@ -9,7 +9,18 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/internal/seal"
 )
+
+// testKeys is the key file of every test database in this package, so a
+// test can reopen a database with testOptions().
+var testKeys = seal.Generate()
+
+func testOptions() Options {
+	o := DefaultOptions()
+	o.Keys = testKeys
+	return o
+}
 
 // clock is a test clock that moves forward one millisecond per reading, so
 // that every case gets a distinct, predictable last_inbound_at.
@@ -28,6 +39,9 @@ func (c *clock) Now() time.Time {
 func openTest(t testing.TB, opts Options) (*DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "hotline test.db")
+	if opts.Keys == nil {
+		opts.Keys = testKeys
+	}
 	if opts.Now == nil {
 		c := &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
 		opts.Now = c.Now

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/internal/seal"
 )
 
 // RecordInbound implements hotline.IntakeStore. The whole message (contact,
@@ -52,7 +53,7 @@ func (db *DB) recordInboundWith(ctx context.Context, in hotline.Inbound, t hotli
 	}
 	// Everything that does not depend on the database is encoded here, on
 	// the caller's goroutine, not on the one writer every webhook waits for.
-	p, err := encodeInbound(in, t)
+	p, err := encodeInbound(db.sl, in, t)
 	if err != nil {
 		return hotline.Receipt{}, err
 	}
@@ -107,35 +108,47 @@ func findDuplicate(ctx context.Context, q queryRower, ch hotline.Channel, extern
 	return r, err
 }
 
-// encodedInbound holds the JSON columns of an inbound message and of the
-// case it would open.
+// encodedInbound holds the columns of an inbound message and of the case
+// it would open, encoded and sealed.
 type encodedInbound struct {
-	media, meta, triage string
+	from, name        any // sealed contact address and name
+	fromHash          []byte
+	body, media, meta any
+	triage            any
 	// fresh is the triage of a case this message opens, and reasons and
-	// entities its JSON columns.
-	fresh             hotline.Triage
-	reasons, entities string
+	// entities its JSON columns (plain, for the memo), sealed as
+	// sealedReasons, sealedEntities and place.
+	fresh                         hotline.Triage
+	reasons, entities             string
+	sealedReasons, sealedEntities any
+	place                         any
 }
 
-func encodeInbound(in hotline.Inbound, t hotline.Triage) (encodedInbound, error) {
+// encodeInbound does the sealing and encoding of a message on the caller's
+// goroutine, not on the one writer every webhook waits for.
+func encodeInbound(sl sealer, in hotline.Inbound, t hotline.Triage) (encodedInbound, error) {
 	var p encodedInbound
-	var err error
-	if p.media, err = jsonText(in.Media); err != nil {
+	p.from, p.fromHash, p.name = sl.text(colContactAddress, in.From), sl.contactHash(in.From), sl.text(colContactName, in.Name)
+	p.body = sl.text(colMessageBody, in.Body)
+	media, err := jsonText(in.Media)
+	if err != nil {
 		return p, err
 	}
-	p.meta = "{}"
+	p.media = sl.text(colMessageMedia, media)
+	meta := "{}"
 	if len(in.Meta) > 0 {
 		b, err := json.Marshal(in.Meta)
 		if err != nil {
 			return p, err
 		}
-		p.meta = string(b)
+		meta = string(b)
 	}
+	p.meta = sl.text(colMessageMeta, meta)
 	b, err := json.Marshal(t)
 	if err != nil {
 		return p, err
 	}
-	p.triage = string(b)
+	p.triage = sl.text(colMessageTriage, string(b))
 	p.fresh = hotline.Triage{}.Merge(t, false)
 	if p.reasons, err = jsonText(p.fresh.Reasons); err != nil {
 		return p, err
@@ -143,6 +156,9 @@ func encodeInbound(in hotline.Inbound, t hotline.Triage) (encodedInbound, error)
 	if p.entities, err = jsonText(p.fresh.Entities); err != nil {
 		return p, err
 	}
+	p.sealedReasons = sl.text(colCaseReasons, p.reasons)
+	p.sealedEntities = sl.text(colCaseEntities, p.entities)
+	p.place = sl.text(colCasePlace, p.fresh.Location.Place)
 	return p, nil
 }
 
@@ -153,9 +169,28 @@ type caseTriage struct {
 	overridden bool
 	lastIn     int64
 	triage     hotline.Triage
-	// reasons and entities as stored; decoded only when the message brings
-	// something to merge into them.
-	reasons, entities string
+	// reasons and entities opened; decoded only when the message brings
+	// something to merge into them. The raw fields are the sealed values,
+	// written back as they are when nothing changed.
+	reasons, entities                 string
+	rawReasons, rawEntities, rawPlace []byte
+}
+
+// sealedFields are the case's sealed columns for its update: the stored
+// values where the text did not change, so an unchanged case costs no
+// sealing.
+func (c *caseTriage) sealedFields(sl sealer, reasons, entities, place string) (r, e, p any) {
+	r, e, p = c.rawReasons, c.rawEntities, c.rawPlace
+	if reasons != c.reasons || !seal.IsSealed(c.rawReasons) {
+		r = sl.text(colCaseReasons, reasons)
+	}
+	if entities != c.entities || !seal.IsSealed(c.rawEntities) {
+		e = sl.text(colCaseEntities, entities)
+	}
+	if place != c.triage.Location.Place || !seal.IsSealed(c.rawPlace) {
+		p = sl.text(colCasePlace, place)
+	}
+	return r, e, p
 }
 
 // Audit details of intake, as structs: encoding them is cheaper than a map
@@ -184,7 +219,7 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 	if in.SafeToContact != nil {
 		safe = sql.NullBool{Bool: *in.SafeToContact, Valid: true}
 		if reply != nil {
-			err := tx.QueryRow(contactSafeSQL, string(in.Channel), in.From).Scan(&gc.safe)
+			err := tx.QueryRow(contactSafeSQL, string(in.Channel), p.fromHash).Scan(&gc.safe)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return hotline.Receipt{}, fmt.Errorf("store: guide contact: %w", err)
 			}
@@ -194,13 +229,13 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 	var dnc bool
 	var after sql.NullBool
 	err := tx.QueryRow(`
-		INSERT INTO contacts (channel, address, name, safe_to_contact, created_at)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (channel, address) DO UPDATE SET
+		INSERT INTO contacts (channel, address, address_hash, region, name, safe_to_contact, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (channel, address_hash) DO UPDATE SET
 			name = CASE WHEN contacts.name = '' THEN excluded.name ELSE contacts.name END,
 			safe_to_contact = COALESCE(excluded.safe_to_contact, contacts.safe_to_contact)
 		RETURNING id, do_not_contact, discreet, safe_to_contact`,
-		string(in.Channel), in.From, in.Name, safe, ms(now)).Scan(&contactID, &dnc, &gc.discreet, &after)
+		string(in.Channel), p.from, p.fromHash, regionOf(in.From), p.name, safe, ms(now)).Scan(&contactID, &dnc, &gc.discreet, &after)
 	if err != nil {
 		return hotline.Receipt{}, fmt.Errorf("store: contact upsert: %w", err)
 	}
@@ -227,16 +262,17 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 	lastIn := max(c.lastIn, ms(at))
 	loc := merged.Location
 	if !found {
-		if c.id, c.ref, err = insertCase(tx, now, lastIn, in.Channel, contactID, merged, reasons, entities); err != nil {
+		if c.id, c.ref, err = insertCase(tx, now, lastIn, in.Channel, contactID, merged, p.sealedReasons, p.sealedEntities, p.place); err != nil {
 			return hotline.Receipt{}, err
 		}
 	} else {
+		sr, se, sp := c.sealedFields(tx.sl, reasons, entities, loc.Place)
 		_, err = tx.Exec(`
 			UPDATE cases SET urgency = ?, lang = ?, reporter = ?, country = ?, province = ?, place = ?,
 				lat = ?, lon = ?, reasons = ?, entities = ?, last_inbound_at = ?, updated_at = ?
 			WHERE id = ?`,
-			int64(merged.Urgency), merged.Lang, string(merged.Reporter), loc.Country, loc.Province, loc.Place,
-			nullFloat(loc.Lat), nullFloat(loc.Lon), reasons, entities, lastIn, ms(now), c.id)
+			int64(merged.Urgency), merged.Lang, string(merged.Reporter), loc.Country, loc.Province, sp,
+			nullFloat(loc.Lat), nullFloat(loc.Lon), sr, se, lastIn, ms(now), c.id)
 		if err != nil {
 			return hotline.Receipt{}, fmt.Errorf("store: case update: %w", err)
 		}
@@ -247,7 +283,7 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, media, lat, lon, meta, status, triage, created_at)
 		VALUES (?, ?, 'in', ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
 		RETURNING id`,
-		c.id, contactID, string(in.Channel), in.ExternalID, in.Body, p.media,
+		c.id, contactID, string(in.Channel), in.ExternalID, p.body, p.media,
 		nullFloat(in.Lat), nullFloat(in.Lon), p.meta, p.triage, ms(at)).Scan(&msgID)
 	if in.ExternalID != "" && isUnique(err) {
 		return hotline.Receipt{}, errDuplicate
@@ -306,7 +342,7 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		_, err := tx.Exec(`
 			INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
 			VALUES (?, ?, 'out', ?, '', ?, 'replied_inline', ?)`,
-			c.id, contactID, string(in.Channel), text, ms(now))
+			c.id, contactID, string(in.Channel), tx.sl.text(colMessageBody, text), ms(now))
 		if err != nil {
 			return hotline.Receipt{}, fmt.Errorf("store: ack insert: %w", err)
 		}
@@ -392,8 +428,8 @@ func openCase(tx *writeTx, contactID int64) (caseTriage, bool, error) {
 	)
 	err := tx.QueryRow(openCaseSQL, contactID).Scan(
 		&c.id, &c.ref, &urgency, &c.overridden, &c.triage.Lang, &reporter,
-		&c.triage.Location.Country, &c.triage.Location.Province, &c.triage.Location.Place, &lat, &lon,
-		&c.reasons, &c.entities, &c.lastIn)
+		&c.triage.Location.Country, &c.triage.Location.Province, &c.rawPlace, &lat, &lon,
+		&c.rawReasons, &c.rawEntities, &c.lastIn)
 	if errors.Is(err, sql.ErrNoRows) {
 		return caseTriage{}, false, nil
 	}
@@ -403,6 +439,15 @@ func openCase(tx *writeTx, contactID int64) (caseTriage, bool, error) {
 	c.triage.Urgency = hotline.Urgency(urgency)
 	c.triage.Reporter = hotline.Reporter(reporter)
 	c.triage.Location.Lat, c.triage.Location.Lon = floatPtr(lat), floatPtr(lon)
+	if c.triage.Location.Place, err = tx.sl.open(colCasePlace, c.rawPlace); err != nil {
+		return caseTriage{}, false, err
+	}
+	if c.reasons, err = tx.sl.open(colCaseReasons, c.rawReasons); err != nil {
+		return caseTriage{}, false, err
+	}
+	if c.entities, err = tx.sl.open(colCaseEntities, c.rawEntities); err != nil {
+		return caseTriage{}, false, err
+	}
 	return c, true, nil
 }
 
@@ -439,9 +484,9 @@ func (db *DB) SetDoNotContact(ctx context.Context, ch hotline.Channel, address s
 	return db.write(ctx, func(tx *writeTx) error {
 		var id int64
 		err := tx.QueryRow(`
-			INSERT INTO contacts (channel, address, do_not_contact, created_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (channel, address) DO UPDATE SET do_not_contact = excluded.do_not_contact
-			RETURNING id`, string(ch), address, on, ms(now)).Scan(&id)
+			INSERT INTO contacts (channel, address, address_hash, region, do_not_contact, created_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (channel, address_hash) DO UPDATE SET do_not_contact = excluded.do_not_contact
+			RETURNING id`, string(ch), tx.sl.text(colContactAddress, address), tx.sl.contactHash(address), regionOf(address), on, ms(now)).Scan(&id)
 		if err != nil {
 			return err
 		}

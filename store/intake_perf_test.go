@@ -181,7 +181,7 @@ func TestMergedReasonsExtendStoredJSON(t *testing.T) {
 		})
 	}
 	var reasons, entities string
-	if err := db.rdb.QueryRow(`SELECT reasons, entities FROM cases WHERE id = ?`, r.CaseID).Scan(&reasons, &entities); err != nil {
+	if err := db.rdb.QueryRow(`SELECT reasons, entities FROM cases WHERE id = ?`, r.CaseID).Scan(db.sl.into(colCaseReasons, &reasons), db.sl.into(colCaseEntities, &entities)); err != nil {
 		t.Fatal(err)
 	}
 	wantR, _ := jsonText([]hotline.Reason{reason("a"), reason("b"), reason("c <&>")})

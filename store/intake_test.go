@@ -12,7 +12,7 @@ import (
 var refPattern = regexp.MustCompile(`^[23456789ACDEFGHJKMNPQRTUVWXY]{3}-[23456789ACDEFGHJKMNPQRTUVWXY]{3}$`)
 
 func TestRecordInboundCreatesContactCaseMessage(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	ctx := context.Background()
 	in := inbound(hotline.SMS, "+85510000123", "SM0001", "help they took my passport")
 	in.Name = "Test Sender"
@@ -56,8 +56,9 @@ func TestRecordInboundCreatesContactCaseMessage(t *testing.T) {
 	if a.Direction != hotline.DirOut || a.Body != "Received. Ref "+r.CaseRef || a.Status != "replied_inline" || a.ExternalID != "" {
 		t.Errorf("ack message %+v", a)
 	}
-	if n := count(t, db, `SELECT count(*) FROM contacts WHERE name = 'Test Sender'`); n != 1 {
-		t.Errorf("%d contacts", n)
+	var name string
+	if err := db.rdb.QueryRow(`SELECT name FROM contacts`).Scan(db.sl.into(colContactName, &name)); err != nil || name != "Test Sender" {
+		t.Errorf("contact name %q, %v", name, err)
 	}
 	if n := count(t, db, `SELECT count(*) FROM audit_events WHERE case_id = ? AND action IN ('case.created', 'message.received')`, r.CaseID); n != 2 {
 		t.Errorf("%d audit events", n)
@@ -68,7 +69,7 @@ func TestRecordInboundCreatesContactCaseMessage(t *testing.T) {
 }
 
 func TestSecondMessageJoinsCaseAndMergesTriage(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	ctx := context.Background()
 	r1 := record(t, db, inbound(hotline.SMS, "+85510000123", "SM1", "hello"),
 		hotline.Triage{Lang: "km", Urgency: hotline.Medium, Reporter: hotline.ReporterUnknown,
@@ -114,7 +115,7 @@ func TestSecondMessageJoinsCaseAndMergesTriage(t *testing.T) {
 }
 
 func TestOverriddenUrgencyIsKept(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	r := record(t, db, inbound(hotline.SMS, "+85510000123", "SM1", "x"), hotline.Triage{Urgency: hotline.Low})
 	if _, err := writeExec(db, `UPDATE cases SET urgency = 2, urgency_overridden = 1 WHERE id = ?`, r.CaseID); err != nil {
 		t.Fatal(err)
@@ -127,7 +128,7 @@ func TestOverriddenUrgencyIsKept(t *testing.T) {
 }
 
 func TestClosedCaseStartsNewCase(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	r1 := record(t, db, inbound(hotline.Telegram, "700000123", "u1", "x"), hotline.Triage{Lang: "ko"})
 	if _, err := writeExec(db, `UPDATE cases SET status = 'resolved' WHERE id = ?`, r1.CaseID); err != nil {
 		t.Fatal(err)
@@ -139,7 +140,7 @@ func TestClosedCaseStartsNewCase(t *testing.T) {
 }
 
 func TestDuplicateSequential(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	ctx := context.Background()
 	in := inbound(hotline.SMS, "+85510000123", "SM-dup", "x")
 	acks := 0
@@ -166,7 +167,7 @@ func TestDuplicateSequential(t *testing.T) {
 }
 
 func TestDuplicateInOneBatch(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	release := holdWriter(t, db)
 	in := inbound(hotline.SMS, "+85510000123", "SM-race", "x")
 	rs := make([]hotline.Receipt, 2)
@@ -194,7 +195,7 @@ func TestDuplicateInOneBatch(t *testing.T) {
 }
 
 func TestDoNotContactGetsNoAck(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	ctx := context.Background()
 	if err := db.SetDoNotContact(ctx, hotline.SMS, "+85510000123", true); err != nil {
 		t.Fatal(err)
@@ -218,7 +219,7 @@ func TestDoNotContactGetsNoAck(t *testing.T) {
 }
 
 func TestSafeToContactAndName(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	in := inbound(hotline.Web, "+821000001234", "form-1", "x")
 	in.Name, in.SafeToContact = "Family Member", ptr(false)
 	record(t, db, in, hotline.Triage{})
@@ -226,7 +227,7 @@ func TestSafeToContactAndName(t *testing.T) {
 	record(t, db, in, hotline.Triage{})
 	var name string
 	var safe *bool
-	if err := db.rdb.QueryRow(`SELECT name, safe_to_contact FROM contacts`).Scan(&name, &safe); err != nil {
+	if err := db.rdb.QueryRow(`SELECT name, safe_to_contact FROM contacts`).Scan(db.sl.into(colContactName, &name), &safe); err != nil {
 		t.Fatal(err)
 	}
 	if name != "Family Member" || safe == nil || *safe {
@@ -235,7 +236,7 @@ func TestSafeToContactAndName(t *testing.T) {
 }
 
 func TestRecordDeliveryStatus(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	ctx := context.Background()
 	r := record(t, db, inbound(hotline.SMS, "+85510000123", "SM1", "x"), hotline.Triage{})
 	if _, err := writeExec(db, `INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
@@ -260,7 +261,7 @@ func TestRecordDeliveryStatus(t *testing.T) {
 }
 
 func TestRefCollisionRetried(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	orig := newRef
 	t.Cleanup(func() { newRef = orig })
 	seq := []string{"AAA-AAA", "AAA-AAA", "AAA-AAA", "CCC-CCC"}
@@ -290,7 +291,7 @@ func TestRefsAreRandomAndReadable(t *testing.T) {
 }
 
 func TestInvalidInbound(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	_, err := db.RecordInbound(context.Background(), hotline.Inbound{Channel: hotline.SMS}, hotline.Triage{}, nil)
 	if hotline.ErrorCode(err) != hotline.EINVALID {
 		t.Errorf("err %v", err)
@@ -298,12 +299,12 @@ func TestInvalidInbound(t *testing.T) {
 }
 
 func TestDataSurvivesReopen(t *testing.T) {
-	db, path := openTest(t, DefaultOptions())
+	db, path := openTest(t, testOptions())
 	r := record(t, db, inbound(hotline.SMS, "+85510000123", "SM1", "x"), hotline.Triage{Urgency: hotline.High})
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db2, err := Open(path, DefaultOptions())
+	db2, err := Open(path, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

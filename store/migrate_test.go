@@ -45,7 +45,7 @@ func TestTriageMigratesOntoMessages(t *testing.T) {
 	}
 	old.Close()
 
-	db, err := Open(path, DefaultOptions())
+	db, err := Open(path, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

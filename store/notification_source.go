@@ -21,7 +21,8 @@ func (db *DB) NotificationSource(ctx context.Context, handoffID, responderID int
 		SELECT h.id, h.case_id, h.organisation_id, o.name, h.shared, h.note, c.consent_share, k.name
 		FROM handoffs h JOIN organisations o ON o.id = h.organisation_id
 		JOIN cases c ON c.id = h.case_id JOIN contacts k ON k.id = c.contact_id
-		WHERE h.id = ?`, handoffID).Scan(&h.ID, &h.CaseID, &h.OrganisationID, &h.Organisation, &shared, &h.Note, &src.Consent, &src.Name)
+		WHERE h.id = ?`, handoffID).Scan(&h.ID, &h.CaseID, &h.OrganisationID, &h.Organisation, &shared,
+		db.sl.into(colHandoffNote, &h.Note), &src.Consent, db.sl.into(colContactName, &src.Name))
 	if err != nil {
 		return src, fmt.Errorf("store: hand-off %d: %w", handoffID, err)
 	}

@@ -133,7 +133,7 @@ func (db *DB) ClaimOutbox(ctx context.Context, limit int) ([]OutboxRow, error) {
 				WHERE id = ? AND status IN ('queued', 'pending')
 				RETURNING id, case_id, message_id, handoff_id, responder_id, kind, channel, recipient, subject, body, attempts, dnc_override`,
 				ms(now), ms(now), id).Scan(&r.ID, &caseID, &msgID, &handoffID, &responderID, &kind, &channel,
-				&r.To, &r.Subject, &r.Body, &r.Attempts, &r.DNCOverride)
+				tx.sl.into(colOutboxTo, &r.To), &r.Subject, tx.sl.into(colOutboxBody, &r.Body), &r.Attempts, &r.DNCOverride)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue // settled meanwhile
 			}

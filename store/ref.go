@@ -40,7 +40,7 @@ var newRef = func() (string, error) {
 // another is drawn; it runs on the writer, so nobody can take the reference
 // between the draw and the insert.
 func insertCase(tx *writeTx, now time.Time, lastIn int64, ch hotline.Channel, contactID int64,
-	t hotline.Triage, reasons, entities string) (id int64, ref string, err error) {
+	t hotline.Triage, reasons, entities, place any) (id int64, ref string, err error) {
 	loc := t.Location
 	for range 20 {
 		if ref, err = newRef(); err != nil {
@@ -51,7 +51,7 @@ func insertCase(tx *writeTx, now time.Time, lastIn int64, ch hotline.Channel, co
 				reasons, entities, channel, contact_id, last_inbound_at, created_at, updated_at)
 			VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`,
-			ref, int64(t.Urgency), t.Lang, string(t.Reporter), loc.Country, loc.Province, loc.Place,
+			ref, int64(t.Urgency), t.Lang, string(t.Reporter), loc.Country, loc.Province, place,
 			nullFloat(loc.Lat), nullFloat(loc.Lon), reasons, entities, string(ch), contactID,
 			lastIn, ms(now), ms(now)).Scan(&id)
 		if isUnique(err) {

@@ -47,7 +47,7 @@ func responderUpdate(tx *writeTx, now time.Time, status string, userID int64, ac
 	if note != "" {
 		body += " " + note
 	}
-	if _, err := tx.Exec(`INSERT INTO notes (case_id, user_id, body, created_at) VALUES (?, ?, ?, ?)`, caseID, userID, body, ms(now)); err != nil {
+	if _, err := tx.Exec(`INSERT INTO notes (case_id, user_id, body, created_at) VALUES (?, ?, ?, ?)`, caseID, userID, tx.sl.text(colNoteBody, body), ms(now)); err != nil {
 		return err
 	}
 	if err := acknowledgeHandoff(tx, now, caseID, hid, actor, map[string]any{"via": "update"}); err != nil {

@@ -12,12 +12,12 @@ import (
 type RoutingRule = hotline.RoutingRule
 
 // nationalitySQL guesses the nationality of the person of case c (contact
-// k) from what intake knows: the country code of the number, else the
+// k) from what intake knows: the country code of the number (k.region,
+// computed from the address in Go before it is sealed: regionOf), else the
 // language. It is a guess for routing only; a wrong guess still reaches a
 // responder, who can pass the case on.
 const nationalitySQL = `CASE
-	WHEN k.address LIKE '+82%' OR k.address LIKE 'whatsapp:+82%' THEN 'KR'
-	WHEN k.address LIKE '+855%' OR k.address LIKE 'whatsapp:+855%' THEN 'KH'
+	WHEN k.region <> '' THEN k.region
 	WHEN c.lang = 'ko' THEN 'KR'
 	WHEN c.lang = 'km' THEN 'KH'
 	ELSE '' END`

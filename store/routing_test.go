@@ -10,7 +10,7 @@ import (
 )
 
 func TestRoutingRulesOverRealisticCases(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "hotline.db"), DefaultOptions())
+	db, err := Open(filepath.Join(t.TempDir(), "hotline.db"), testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

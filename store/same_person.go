@@ -45,7 +45,7 @@ func (db *DB) SamePersonCases(ctx context.Context, caseID int64, sc Scope) ([]Ca
 func (db *DB) samePersonSignals(ctx context.Context, caseID int64) ([]CaseEntity, error) {
 	var channel, address string
 	err := db.rdb.QueryRowContext(ctx, `SELECT ct.channel, ct.address FROM cases c JOIN contacts ct ON ct.id = c.contact_id
-		WHERE c.id = ?`, caseID).Scan(&channel, &address)
+		WHERE c.id = ?`, caseID).Scan(&channel, db.sl.into(colContactAddress, &address))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -55,7 +55,7 @@ func (db *DB) samePersonSignals(ctx context.Context, caseID int64) ([]CaseEntity
 	rows, err := db.rdb.QueryContext(ctx, `
 		SELECT e.id, e.kind, e.value, ec.state, ec.first_seen
 		FROM entity_cases ec JOIN entities e ON e.id = ec.entity_id
-		WHERE ec.case_id = ? AND ec.state <> 'rejected' AND e.kind IN (?, ?) ORDER BY e.kind, e.value`,
+		WHERE ec.case_id = ? AND ec.state <> 'rejected' AND e.kind IN (?, ?)`,
 		caseID, KindPhone, KindPassport)
 	if err != nil {
 		return nil, fmt.Errorf("store: same person entities: %w", err)
@@ -66,7 +66,7 @@ func (db *DB) samePersonSignals(ctx context.Context, caseID int64) ([]CaseEntity
 	for rows.Next() {
 		var ce CaseEntity
 		var first int64
-		if err := rows.Scan(&ce.ID, &ce.Kind, &ce.Value, &ce.State, &first); err != nil {
+		if err := rows.Scan(&ce.ID, &ce.Kind, db.sl.into(colEntityValue, &ce.Value), &ce.State, &first); err != nil {
 			return nil, err
 		}
 		ce.FirstSeen = fromMS(first)
@@ -77,6 +77,7 @@ func (db *DB) samePersonSignals(ctx context.Context, caseID int64) ([]CaseEntity
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	sortByKindValue(out)
 	if d, ok := contactNumber(channel, address); ok && !seen[KindPhone+":"+d] {
 		out = append(out, CaseEntity{IndexedEntity: IndexedEntity{Kind: KindPhone, Value: d, Label: EntityLabel(KindPhone, d, nil, nil)}, State: EntityFound})
 	}
@@ -108,8 +109,8 @@ func (db *DB) samePersonOthers(ctx context.Context, e CaseEntity, except int64, 
 	q := `SELECT COALESCE(e.id, 0), c.id, c.ref, c.status, c.urgency, c.province, COALESCE(ec.message_id, 0),
 			ec.first_seen, ec.last_seen, ec.state
 		FROM entities e JOIN entity_cases ec ON ec.entity_id = e.id JOIN cases c ON c.id = ec.case_id
-		WHERE e.kind = ? AND e.value = ? AND ec.state <> 'rejected' AND c.id <> ? AND c.merged_into IS NULL` + cond
-	args := append([]any{e.Kind, e.Value, except}, cargs...)
+		WHERE e.kind = ? AND e.value_hash = ? AND ec.state <> 'rejected' AND c.id <> ? AND c.merged_into IS NULL` + cond
+	args := append([]any{e.Kind, db.sl.entityHash(e.Kind, e.Value), except}, cargs...)
 	if e.Kind == KindPhone {
 		// A contact is stored as its channel wrote it: "+855…" from Twilio
 		// and the web form, "whatsapp:+855…" if a prefix slipped through.
@@ -117,8 +118,8 @@ func (db *DB) samePersonOthers(ctx context.Context, e CaseEntity, except int64, 
 		UNION ALL
 		SELECT 0, c.id, c.ref, c.status, c.urgency, c.province, 0, c.created_at, c.last_inbound_at, 'found'
 		FROM contacts ct JOIN cases c ON c.contact_id = ct.id
-		WHERE ct.channel <> 'telegram' AND ct.address IN (?, ?, ?) AND c.id <> ? AND c.merged_into IS NULL` + cond
-		args = append(args, "+"+e.Value, e.Value, "whatsapp:+"+e.Value, except)
+		WHERE ct.channel <> 'telegram' AND ct.address_hash IN (?, ?, ?) AND c.id <> ? AND c.merged_into IS NULL` + cond
+		args = append(args, db.sl.contactHash("+"+e.Value), db.sl.contactHash(e.Value), db.sl.contactHash("whatsapp:+"+e.Value), except)
 		args = append(args, cargs...)
 	}
 	rows, err := db.rdb.QueryContext(ctx, `SELECT * FROM (`+q+`) ORDER BY 8, 2`, args...)

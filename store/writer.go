@@ -73,7 +73,7 @@ func (db *DB) run(conn *sql.Conn) {
 		if !ok {
 			return fmt.Errorf("store: write connection is a %T, not SQLite", dc)
 		}
-		w := newWriteTx(sc)
+		w := newWriteTx(sc, db.sl)
 		defer w.close()
 		db.loop(w)
 		return nil

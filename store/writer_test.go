@@ -11,7 +11,7 @@ import (
 )
 
 func TestFailingUnitDoesNotLoseItsBatch(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	ctx := context.Background()
 	if _, err := db.CreateUser(ctx, "agent-a", hotline.RoleAgent, ""); err != nil {
 		t.Fatal(err)
@@ -47,7 +47,7 @@ func TestFailingUnitDoesNotLoseItsBatch(t *testing.T) {
 }
 
 func TestPanickingUnitFailsAlone(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	ctx := context.Background()
 	release := holdWriter(t, db)
 	var wg sync.WaitGroup
@@ -80,7 +80,7 @@ func TestPanickingUnitFailsAlone(t *testing.T) {
 }
 
 func TestCancelledBeforeTakenNeverRuns(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	release := holdWriter(t, db)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -104,7 +104,7 @@ func TestCancelledBeforeTakenNeverRuns(t *testing.T) {
 }
 
 func TestCancelledAfterTakenWaitsForCommit(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, testOptions())
 	ctx, cancel := context.WithCancel(context.Background())
 	err := db.write(ctx, func(tx *writeTx) error {
 		cancel() // the caller gives up while its unit is inside the batch
@@ -123,7 +123,7 @@ func TestCancelledAfterTakenWaitsForCommit(t *testing.T) {
 func TestConcurrentRecordInbound(t *testing.T) {
 	for _, group := range []bool{true, false} {
 		t.Run(fmt.Sprintf("group=%v", group), func(t *testing.T) {
-			opts := DefaultOptions()
+			opts := testOptions()
 			opts.GroupCommit = group
 			db, _ := openTest(t, opts)
 			const n = 500
@@ -172,7 +172,7 @@ func TestConcurrentRecordInbound(t *testing.T) {
 }
 
 func TestCloseFinishesQueuedWork(t *testing.T) {
-	db, path := openTest(t, DefaultOptions())
+	db, path := openTest(t, testOptions())
 	release := holdWriter(t, db)
 	var wg sync.WaitGroup
 	errs := make([]error, 10)
@@ -201,7 +201,7 @@ func TestCloseFinishesQueuedWork(t *testing.T) {
 	if _, err := db.RecordInbound(context.Background(), inbound(hotline.SMS, "+85510000123", "late", "x"), hotline.Triage{}, nil); err == nil {
 		t.Error("RecordInbound after Close succeeded")
 	}
-	db2, err := Open(path, DefaultOptions())
+	db2, err := Open(path, testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,14 +25,15 @@ import (
 // connection; statements run with no context at all, which is also what a
 // unit must do (see unit).
 type writeTx struct {
+	sl    sealer
 	conn  *sqlite3.SQLiteConn
 	stmts map[string]*sqlite3.SQLiteStmt
 	args  []driver.NamedValue // scratch, reused by every statement
 	memo  map[string]any      // see decodeList
 }
 
-func newWriteTx(conn *sqlite3.SQLiteConn) *writeTx {
-	return &writeTx{conn: conn, stmts: make(map[string]*sqlite3.SQLiteStmt), memo: make(map[string]any)}
+func newWriteTx(conn *sqlite3.SQLiteConn, sl sealer) *writeTx {
+	return &writeTx{sl: sl, conn: conn, stmts: make(map[string]*sqlite3.SQLiteStmt), memo: make(map[string]any)}
 }
 
 // maxMemo bounds the decoded lists the writer keeps.

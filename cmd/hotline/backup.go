@@ -44,7 +44,12 @@ func cmdRestore(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep, err := store.Restore(ctx, src, cfg.DB)
+	// The backup must open with the key file it was sealed with.
+	keys, err := loadKeys(cfg.KeyFile, src)
+	if err != nil {
+		return err
+	}
+	rep, err := store.Restore(ctx, src, cfg.DB, keys)
 	if err != nil {
 		return err
 	}

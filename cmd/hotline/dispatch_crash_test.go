@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/internal/seal"
 	"hotline/store"
 )
 
@@ -128,14 +129,33 @@ func TestDispatcherSurvivesSIGKILLWithRowsInFlight(t *testing.T) {
 		post(p, fmt.Sprintf("SMvictim%024d", i), v, "hello, I want to ask about a job offer")
 	}
 	ro := openDBReadOnly(t, dir)
+	// Addresses are sealed with the key file the server made in dir.
+	keys, err := seal.Load(filepath.Join(dir, "hotline.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	caseOf := func(addr string) (id int64, ref string) {
 		t.Helper()
-		if err := ro.QueryRow(`SELECT c.id, c.ref FROM cases c JOIN contacts k ON k.id = c.contact_id WHERE k.address = ?`, addr).Scan(&id, &ref); err != nil {
+		rows, err := ro.Query(`SELECT c.id, c.ref, k.address FROM cases c JOIN contacts k ON k.id = c.contact_id`)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return id, ref
+		defer rows.Close()
+		for rows.Next() {
+			var sealed []byte
+			if err := rows.Scan(&id, &ref, &sealed); err != nil {
+				t.Fatal(err)
+			}
+			if a, err := keys.OpenString(sealed, "contacts.address"); err == nil && a == addr {
+				return id, ref
+			}
+		}
+		t.Fatalf("no case for contact %s", addr)
+		return 0, ""
 	}
-	sdb, err := store.Open(filepath.Join(dir, "hotline.db"), store.DefaultOptions())
+	opts := store.DefaultOptions()
+	opts.Keys = keys
+	sdb, err := store.Open(filepath.Join(dir, "hotline.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

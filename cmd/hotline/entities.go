@@ -23,7 +23,7 @@ func cmdEntities(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	db, err := store.Open(cfg.DB, store.DefaultOptions())
+	db, err := openStore(cfg, store.DefaultOptions())
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(cfg.DB, store.DefaultOptions())
+	db, err := openStore(cfg, store.DefaultOptions())
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"hotline"
+	"hotline/internal/seal"
 	"hotline/store"
 	"hotline/triage"
 )
@@ -18,7 +19,16 @@ import (
 func TestExportCommand(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "hotline.db")
-	db, err := store.Open(dbPath, store.DefaultOptions())
+	// The key file the commands below find in HOTLINE_KEY_FILE.
+	keyFile := filepath.Join(dir, "hotline.key")
+	t.Setenv("HOTLINE_KEY_FILE", keyFile)
+	keys, _, err := seal.LoadOrCreate(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := store.DefaultOptions()
+	opts.Keys = keys
+	db, err := store.Open(dbPath, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func cmdResponder(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(cfg.DB, store.DefaultOptions())
+	db, err := openStore(cfg, store.DefaultOptions())
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func cmdRoute(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(cfg.DB, store.DefaultOptions())
+	db, err := openStore(cfg, store.DefaultOptions())
 	if err != nil {
 		return err
 	}

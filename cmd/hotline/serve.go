@@ -50,8 +50,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	log := slog.New(logsafe.NewHandler(slog.NewTextHandler(stderr, nil)))
 	slog.SetDefault(log)
 
+	// keys seal personal data at rest: the store's columns here, and any
+	// other store of victims' data (evidence files) takes the same ring.
+	keys, err := loadKeys(cfg.KeyFile, cfg.DB)
+	if err != nil {
+		return err
+	}
 	opts := store.DefaultOptions()
 	opts.GroupCommit = *groupCommit
+	opts.Keys = keys
 	db, err := store.Open(cfg.DB, opts)
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", cfg.DB, err)
@@ -97,6 +104,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		AckKey:              ackKey,
 		TrustedProxies:      splitList(cfg.TrustedProxies),
 		MetricsToken:        os.Getenv("HOTLINE_METRICS_TOKEN"),
+		Evidence:            startEvidence(ctx, db, keys, cfg, log),
 	}, server.Deps{Intake: pipeline, Cases: db, Users: db, DB: db, Log: log})
 	if err != nil {
 		return err

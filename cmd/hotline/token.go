@@ -22,7 +22,7 @@ func cmdToken(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args[2:]); err != nil {
 		return usageError(err.Error())
 	}
-	db, err := store.Open(cfg.DB, store.DefaultOptions())
+	db, err := openStore(cfg, store.DefaultOptions())
 	if err != nil {
 		return err
 	}

@@ -128,3 +128,10 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	}
 	return cipher.NewGCM(block)
 }
+
+// ActivePrefix is how every value sealed under the active key begins, so
+// that SQL can find the rows a rotation (or the first sealing of an old
+// database) still has to rewrite without reading every value into Go.
+func (k *Keyring) ActivePrefix() []byte {
+	return append(append([]byte(nil), magic...), k.active)
+}
