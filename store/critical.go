@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -81,16 +82,30 @@ func autoHandoff(tx *writeTx, now time.Time, caseID, orgID int64, note string) (
 
 // notifyOrg queues one notification per responder of the organisation:
 // the on-duty ones, or all of them when everyone must be woken.
+// Responders are read one at a time in their order, so that each
+// recipient is sealed in Go like every other outbox recipient.
 func notifyOrg(tx *writeTx, now time.Time, caseID, handoffID, orgID int64, everyone bool) (int64, error) {
-	res, err := tx.Exec(`
-		INSERT INTO outbox (case_id, handoff_id, responder_id, kind, channel, recipient, body, status, next_attempt_at, created_at, updated_at)
-		SELECT ?, ?, r.id, 'notification', r.channel, r.address, '', 'queued', ?, ?, ?
-		FROM responders r WHERE r.organisation_id = ? AND (r.on_duty = 1 OR ?)
-		ORDER BY r.position, r.id`, caseID, handoffID, ms(now), ms(now), ms(now), orgID, everyone)
-	if err != nil {
-		return 0, fmt.Errorf("store: queue notifications: %w", err)
+	var n, pos, id int64 = 0, math.MinInt64, 0
+	for {
+		var channel, address string
+		err := tx.QueryRow(`
+			SELECT id, position, channel, address FROM responders
+			WHERE organisation_id = ? AND (on_duty = 1 OR ?) AND (position, id) > (?, ?)
+			ORDER BY position, id LIMIT 1`, orgID, everyone, pos, id).Scan(&id, &pos, &channel, &address)
+		if errors.Is(err, sql.ErrNoRows) {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("store: queue notifications: %w", err)
+		}
+		if _, err := tx.Exec(`
+			INSERT INTO outbox (case_id, handoff_id, responder_id, kind, channel, recipient, body, status, next_attempt_at, created_at, updated_at)
+			VALUES (?, ?, ?, 'notification', ?, ?, '', 'queued', ?, ?, ?)`,
+			caseID, handoffID, id, channel, tx.sl.text(colOutboxTo, address), ms(now), ms(now), ms(now)); err != nil {
+			return n, fmt.Errorf("store: queue notifications: %w", err)
+		}
+		n++
 	}
-	return res.RowsAffected()
 }
 
 // NotifyHandoffs queues notifications for hand-offs made in the console,

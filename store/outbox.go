@@ -61,7 +61,8 @@ func (db *DB) RecoverSending(ctx context.Context) (uncertain, requeued int, err 
 		uncertain, requeued = 0, 0
 		for _, s := range all {
 			if s.kind == hotline.OutboundReply {
-				if _, err := tx.Exec(`UPDATE outbox SET status = 'uncertain', last_error = 'interrupted while sending: may not have been sent', updated_at = ? WHERE id = ? AND status = 'sending'`, ms(now), s.id); err != nil {
+				if _, err := tx.Exec(`UPDATE outbox SET status = 'uncertain', last_error = ?, updated_at = ? WHERE id = ? AND status = 'sending'`,
+					tx.sl.text(colOutboxError, "interrupted while sending: may not have been sent"), ms(now), s.id); err != nil {
 					return err
 				}
 				if s.msgID > 0 {
@@ -170,7 +171,7 @@ func (db *DB) ClaimOutbox(ctx context.Context, limit int) ([]OutboxRow, error) {
 // settle ends a row without sending it again, mirrors the state on the
 // reply's message and audits it.
 func settle(tx *writeTx, now time.Time, r OutboxRow, status, why string) error {
-	if _, err := tx.Exec(`UPDATE outbox SET status = ?, last_error = ?, updated_at = ? WHERE id = ?`, status, why, ms(now), r.ID); err != nil {
+	if _, err := tx.Exec(`UPDATE outbox SET status = ?, last_error = ?, updated_at = ? WHERE id = ?`, status, tx.sl.text(colOutboxError, why), ms(now), r.ID); err != nil {
 		return err
 	}
 	if r.MessageID > 0 {
@@ -216,7 +217,7 @@ func (db *DB) MarkRetry(ctx context.Context, r OutboxRow, errText string, next t
 	now := db.now()
 	return db.write(ctx, func(tx *writeTx) error {
 		if _, err := tx.Exec(`UPDATE outbox SET status = 'queued', last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`,
-			errText, ms(next), ms(now), r.ID); err != nil {
+			tx.sl.text(colOutboxError, errText), ms(next), ms(now), r.ID); err != nil {
 			return err
 		}
 		if r.MessageID > 0 {
@@ -278,7 +279,7 @@ func (db *DB) Outbox(ctx context.Context, caseID int64) ([]OutboxEntry, error) {
 		var ch string
 		var next int64
 		if err := rows.Scan(&e.ID, &e.CaseID, &e.HandoffID, &e.ResponderID, &e.Kind, &ch, &e.Status, &e.Attempts,
-			&e.ProviderID, &e.LastError, &next); err != nil {
+			&e.ProviderID, db.sl.into(colOutboxError, &e.LastError), &next); err != nil {
 			return nil, err
 		}
 		e.Channel, e.NextAttempt = hotline.Channel(ch), fromMS(next)

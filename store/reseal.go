@@ -46,6 +46,7 @@ var sealedColumns = []sealedColumn{
 	{table: "messages", column: "triage"},
 	{table: "outbox", column: "recipient"},
 	{table: "outbox", column: "body"},
+	{table: "outbox", column: "last_error"},
 	{table: "notes", column: "body"},
 	{table: "cases", column: "reasons"},
 	{table: "cases", column: "entities"},

@@ -20,13 +20,15 @@ const (
 	colMessageTriage  = "messages.triage"
 	colOutboxTo       = "outbox.recipient"
 	colOutboxBody     = "outbox.body"
-	colNoteBody       = "notes.body"
-	colCaseReasons    = "cases.reasons"
-	colCaseEntities   = "cases.entities"
-	colCasePlace      = "cases.place"
-	colHandoffNote    = "handoffs.note"
-	colGuideAnswer    = "guide_items.answer"
-	colEntityValue    = "entities.value"
+	// A provider's error can quote the number it could not reach.
+	colOutboxError  = "outbox.last_error"
+	colNoteBody     = "notes.body"
+	colCaseReasons  = "cases.reasons"
+	colCaseEntities = "cases.entities"
+	colCasePlace    = "cases.place"
+	colHandoffNote  = "handoffs.note"
+	colGuideAnswer  = "guide_items.answer"
+	colEntityValue  = "entities.value"
 )
 
 // Lookup hash domains.
