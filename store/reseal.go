@@ -157,8 +157,8 @@ func (c sealedColumn) rewrite(s sealer, r pendingRow) (string, []any, error) {
 }
 
 // resealBatch is how many values one unit of a reseal rewrites, so that
-// intake never waits long behind a rotation.
-const resealBatch = 500
+// intake never waits long behind a rotation. Tests make it small.
+var resealBatch = 500
 
 // sealMigrationVersion seals, once, the rows of a database written before
 // encryption at rest (migration 00060 added what they need).
@@ -294,3 +294,9 @@ func textKeys(vals []any) {
 		}
 	}
 }
+
+// InUse reports whether another process (a running server) has the
+// database at path open. `hotline key rotate` refuses then: the server
+// would hold a key ring without the new key and could not read what the
+// rotation re-seals.
+func InUse(path string) bool { return inUse(path) }

@@ -19,6 +19,7 @@ import (
 // everything still reads, and is found by address, through the store.
 func TestOpenSealsAnOlderDatabaseInPlace(t *testing.T) {
 	ctx := context.Background()
+	smallBatches(t)
 	path := filepath.Join(t.TempDir(), "before-sealing.db")
 	old, err := sql.Open("sqlite3", dsn(path, nil))
 	if err != nil {
@@ -60,7 +61,8 @@ func TestOpenSealsAnOlderDatabaseInPlace(t *testing.T) {
 		{`INSERT INTO outbox (case_id, message_id, kind, channel, recipient, body, last_error, next_attempt_at, created_at, updated_at)
 			VALUES (1, 3, 'reply', 'sms', ?, ?, ?, 0, 0, 0)`, []any{f.contacts[0].From, f.reply, "The 'To' number " + f.contacts[0].From + " is not reachable"}},
 		{`INSERT INTO handoffs (case_id, organisation_id, by_user_id, shared, note, created_at) VALUES (1, 1, 1, '["entities"]', ?, 0)`, []any{f.handoff}},
-		{`INSERT INTO guide_items (case_id, item, asked_at, answer) VALUES (1, 'location', 0, 'Kohsealplace')`, nil},
+		{`INSERT INTO guide_items (case_id, item, asked_at, answer) VALUES (1, 'location', 0, 'Kohsealplace'),
+			(1, 'people', 0, 'three of us'), (1, 'safe', 0, 'yes'), (2, 'location', 0, 'Kohsealplace')`, nil},
 		{`INSERT INTO entities (id, kind, value, created_at) VALUES (1, 'passport', ?, 0), (2, 'phone', '85510000789', 0)`, []any{f.passport}},
 		{`INSERT INTO entity_cases (entity_id, case_id, first_seen, last_seen) VALUES (1, 1, 0, 0), (2, 1, 0, 0), (2, 2, 0, 0)`, nil},
 	} {
