@@ -20,6 +20,9 @@ type sealedColumn struct {
 	key []string
 	// with are columns read alongside, handed to extra.
 	with []string
+	// keepPlain is SQL for values that stay plain: retention's
+	// "redacted:<id>" placeholder addresses (store/retention.go).
+	keepPlain string
 	// extra sets the columns derived from the plain value, for rows
 	// written before encryption (whose hash is still NULL).
 	extra func(s sealer, plain string, with []any) (set string, args []any)
@@ -33,6 +36,7 @@ func (c sealedColumn) aad() string { return c.table + "." + c.column }
 // it instead (sqlutil.go audit).
 var sealedColumns = []sealedColumn{
 	{table: "contacts", column: "address", with: []string{"address_hash IS NULL"},
+		keepPlain: `CAST(address AS TEXT) LIKE 'redacted:%'`,
 		extra: func(s sealer, plain string, with []any) (string, []any) {
 			if n, _ := with[0].(int64); n == 0 {
 				return "", nil
@@ -87,7 +91,11 @@ func (c sealedColumn) keyCols() []string {
 // key). SQL compares the prefix, so a pass over a sealed table reads no
 // value into Go.
 func (c sealedColumn) notActiveSQL() string {
-	return c.column + ` NOT IN ('', '[]', '{}') AND substr(CAST(` + c.column + ` AS BLOB), 1, ?) <> ?`
+	q := c.column + ` NOT IN ('', '[]', '{}') AND substr(CAST(` + c.column + ` AS BLOB), 1, ?) <> ?`
+	if c.keepPlain != "" {
+		q += ` AND NOT (` + c.keepPlain + `)`
+	}
+	return q
 }
 
 // pending reads up to n rows after the key after (nil: from the start).

@@ -34,8 +34,9 @@ commands:
   export --from --to --partner --profile --out   signed partner export; export pubkey|verify
   entities reindex            fill the entity index from every stored message
   retention run [--dry-run]   redact closed cases older than HOTLINE_RETENTION_DAYS (0 = keep forever)
+  key rotate                  new data key for the key file, re-seal every value, drop the old key (server stopped)
 
-environment: HOTLINE_ADDR, HOTLINE_DB, HOTLINE_PUBLIC_URL, HOTLINE_ACK,
+environment: HOTLINE_ADDR, HOTLINE_DB, HOTLINE_KEY_FILE, HOTLINE_PUBLIC_URL, HOTLINE_ACK,
   TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM,
   TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN
 `
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdRestore(ctx, args[1:], stdout)
 	case "retention":
 		err = cmdRetention(ctx, args[1:], stdout)
+	case "key":
+		err = cmdKey(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
