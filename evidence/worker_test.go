@@ -35,13 +35,17 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), store.DefaultOptions())
+	// One key file for the database and the evidence, as in serve.
+	keys := seal.Generate()
+	opts := store.DefaultOptions()
+	opts.Keys = keys
+	db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
 	dir := filepath.Join(t.TempDir(), "evidence")
-	files, err := evidence.Open(dir, seal.Generate())
+	files, err := evidence.Open(dir, keys)
 	if err != nil {
 		t.Fatal(err)
 	}

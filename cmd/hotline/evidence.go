@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -54,4 +56,20 @@ func startEvidence(ctx context.Context, db *store.DB, keys *seal.Keyring, cfg *c
 	w := &evidence.Worker{Queue: db, Store: files, Fetchers: fetchers, Log: log}
 	go w.Run(ctx)
 	return files
+}
+
+// resealEvidence re-seals the evidence files under the keyring's active
+// key. `hotline key rotate` must run it before it drops the old keys, or
+// every file sealed under them stops opening. No evidence directory, no
+// files to re-seal.
+func resealEvidence(ctx context.Context, db *store.DB, keys *seal.Keyring, cfg *config) (int, error) {
+	dir := evidenceDir(cfg)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	files, err := evidence.Open(dir, keys)
+	if err != nil {
+		return 0, err
+	}
+	return files.Reseal(ctx, db)
 }
