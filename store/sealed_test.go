@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"hotline"
 	"hotline/internal/seal"
@@ -117,7 +116,6 @@ func assertNoSecrets(t *testing.T, path, when string) {
 }
 
 func TestDatabaseFileRevealsNoWordsOrNumbers(t *testing.T) {
-	ctx := context.Background()
 	keys := seal.Generate()
 	path := filepath.Join(t.TempDir(), "sealed.db")
 	opts := DefaultOptions()
@@ -158,7 +156,6 @@ func TestDatabaseFileRevealsNoWordsOrNumbers(t *testing.T) {
 	}
 	defer db.Close()
 	assertFixtureReadable(t, db, ids)
-	_ = ctx
 }
 
 // assertFixtureReadable checks the fixture through the store's read paths
@@ -267,5 +264,4 @@ func TestOpenRefusesAnotherKeyBeforeMigrating(t *testing.T) {
 	if _, err := Open(path, c); !errors.Is(err, ErrWrongKey) {
 		t.Fatalf("Open with the data key dropped: %v", err)
 	}
-	_ = time.Second
 }
