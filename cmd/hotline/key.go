@@ -62,6 +62,10 @@ func cmdKey(ctx context.Context, args []string, stdout io.Writer) error {
 	if left != 0 {
 		return fmt.Errorf("%d values are still under an old key; the old keys are kept: run rotate again", left)
 	}
+	files, err := resealEvidence(ctx, db, keys, cfg)
+	if err != nil {
+		return fmt.Errorf("re-sealing evidence files stopped after %d (the key file keeps every key; run rotate again): %w", files, err)
+	}
 	if err := db.Close(); err != nil {
 		return err
 	}
@@ -69,7 +73,7 @@ func cmdKey(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := keys.Save(cfg.KeyFile); err != nil {
 		return fmt.Errorf("drop the old keys from the key file (every value is already under the new key): %w", err)
 	}
-	fmt.Fprintf(stdout, "re-sealed %d values under data key %d; older keys dropped from %s\n", n, keys.Active(), cfg.KeyFile)
+	fmt.Fprintf(stdout, "re-sealed %d values and %d evidence files under data key %d; older keys dropped from %s\n", n, files, keys.Active(), cfg.KeyFile)
 	fmt.Fprintf(stdout, "back up %s again now: backups of the database made before this rotation need the previous key file\n", cfg.KeyFile)
 	return nil
 }

@@ -102,6 +102,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		VoiceDir:            os.Getenv("HOTLINE_VOICE_DIR"),
 		FormSecret:          formKey,
 		AckKey:              ackKey,
+		CallerKey:           keys.DeriveKey("voice-caller"),
 		TrustedProxies:      splitList(cfg.TrustedProxies),
 		MetricsToken:        os.Getenv("HOTLINE_METRICS_TOKEN"),
 		Evidence:            startEvidence(ctx, db, keys, cfg, log),

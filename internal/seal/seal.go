@@ -135,3 +135,14 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 func (k *Keyring) ActivePrefix() []byte {
 	return append(append([]byte(nil), magic...), k.active)
 }
+
+// DeriveKey is a 32-byte secret for one purpose (e.g. "voice-caller"),
+// derived from the lookup key, so that parts of Hotline that need a stable
+// key of their own get one that survives restarts and lives in the one key
+// file to back up. Different purposes get unrelated keys.
+func (k *Keyring) DeriveKey(purpose string) []byte {
+	m := hmac.New(sha256.New, k.lookup[:])
+	m.Write([]byte("derive\x00"))
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}

@@ -115,3 +115,17 @@ func TestLoadRefusesBadFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestDeriveKeyIsStablePerPurposeAndKeyFile(t *testing.T) {
+	k := Generate()
+	a := k.DeriveKey("voice-caller")
+	if len(a) != 32 || !bytes.Equal(a, k.DeriveKey("voice-caller")) {
+		t.Fatal("derived key is not 32 stable bytes")
+	}
+	if bytes.Equal(a, k.DeriveKey("other")) || bytes.Equal(a, Generate().DeriveKey("voice-caller")) {
+		t.Fatal("derived keys are shared across purposes or key files")
+	}
+	if bytes.Equal(a, k.Hash("voice-caller", nil)) {
+		t.Fatal("a derived key equals a lookup hash")
+	}
+}
