@@ -31,6 +31,11 @@ const (
 	KindPassport = "passport"
 	KindCompound = "compound"
 	KindPlace    = "place"
+	// KindPerson is a name folded for matching (store/entities_person.go).
+	// A name alone says little (there are many Kims), so the same-person
+	// proposal pairs it with the case's province; it is never merged by
+	// itself and is not offered for adding by hand.
+	KindPerson = "person"
 )
 
 // EntityKinds lists the kinds staff may add by hand, in the order the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -14,13 +15,66 @@ import (
 // case, inside the intake's own unit of work: a case is linked the moment
 // it is stored, and a crash loses neither or both.
 func indexEntities(tx *writeTx, caseID, msgID int64, at time.Time, t hotline.Triage, lat, lon *float64) error {
-	list := entitiesOf(t, lat, lon)
+	home, person, err := messageContext(tx, msgID)
+	if err != nil {
+		return err
+	}
+	list := entitiesOfIn(t, lat, lon, home)
+	if person != "" {
+		list = append(list, normEntity{kind: KindPerson, value: person})
+	}
 	for _, n := range list {
 		if _, err := linkEntity(tx, n, caseID, msgID, ms(at), "found", 0); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// messageContext is what the index needs of message msgID beyond its
+// triage: the country its case points to (the form's nationality answer,
+// else the case's guess), which decides how a local phone number is read,
+// and the folded name of the person in danger, if the message names them:
+// the web form's "name of the person in danger", or the sender's own
+// profile name (WhatsApp, Telegram) when the case is a self-report. The
+// message and its case are already written, so it reads them back rather
+// than widening intake's call.
+func messageContext(tx *writeTx, msgID int64) (home, person string, err error) {
+	var channel, reporter string
+	var meta, name any
+	err = tx.QueryRow(`SELECT m.channel, c.nationality, c.reporter, m.meta, ct.name
+		FROM messages m JOIN cases c ON c.id = m.case_id JOIN contacts ct ON ct.id = m.contact_id
+		WHERE m.id = ?`, msgID).Scan(&channel, &home, &reporter, &meta, &name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("store: entity context: %w", err)
+	}
+	if channel == string(hotline.Web) {
+		var m map[string]string
+		if b, err := storedBytes(meta); err == nil && len(b) > 0 {
+			text, err := tx.sl.open(colMessageMeta, b)
+			if err != nil {
+				return "", "", err
+			}
+			_ = json.Unmarshal([]byte(text), &m) // an unreadable meta names no one
+		}
+		if n := m["nationality"]; n != "" && n != "other" {
+			home = n
+		}
+		return home, personKey(m["person_name"]), nil
+	}
+	if reporter == string(hotline.ReporterSelf) {
+		if b, err := storedBytes(name); err == nil && len(b) > 0 {
+			n, err := tx.sl.open(colContactName, b)
+			if err != nil {
+				return "", "", err
+			}
+			person = personKey(n)
+		}
+	}
+	return home, person, nil
 }
 
 // entityIDSQL finds or creates an entity. The no-op update makes RETURNING

@@ -25,6 +25,7 @@ const (
 	KindPassport = hotline.KindPassport
 	KindCompound = hotline.KindCompound
 	KindPlace    = hotline.KindPlace
+	KindPerson   = hotline.KindPerson
 )
 
 // placePrecision is the geohash length of a place: a cell of about
@@ -41,15 +42,17 @@ type normEntity struct {
 
 // normalizeEntity turns a triage entity into the index's form; ok is false
 // for kinds the index does not keep (amounts) or values that normalize to
-// nothing. A URL yields two entities (the URL and its domain).
-func normalizeEntity(e hotline.Entity) []normEntity {
+// nothing. A URL yields two entities (the URL and its domain). home is the
+// country the case points to (cases.nationality), which decides a local
+// phone number that both countries' rules could read (see phoneE164).
+func normalizeEntity(e hotline.Entity, home string) []normEntity {
 	v := strings.TrimSpace(e.Value)
 	if v == "" {
 		return nil
 	}
 	switch e.Kind {
 	case "phone", "whatsapp":
-		if d := phoneDigits(v); len(d) >= 8 {
+		if d := phoneE164(v, home); d != "" {
 			return []normEntity{{kind: KindPhone, value: d}}
 		}
 	case "telegram":
@@ -100,23 +103,12 @@ func NormalizeEntityValue(kind, value string) (string, error) {
 	if kind == KindPlace {
 		return "", hotline.Errorf(hotline.EINVALID, "places come from case locations")
 	}
-	for _, n := range normalizeEntity(hotline.Entity{Kind: kind, Value: value}) {
+	for _, n := range normalizeEntity(hotline.Entity{Kind: kind, Value: value}, "") {
 		if n.kind == kind || kind == "whatsapp" {
 			return n.value, nil
 		}
 	}
 	return "", hotline.Errorf(hotline.EINVALID, "not a valid %s", kind)
-}
-
-// phoneDigits is a number in E.164 digits (no "+"): international prefixes
-// "+" and "00" are dropped; a national number keeps its leading 0, since
-// without the country it cannot be made international.
-func phoneDigits(s string) string {
-	d := digitsOnly(s)
-	if strings.HasPrefix(strings.TrimSpace(s), "00") && len(d) > 2 {
-		d = d[2:]
-	}
-	return d
 }
 
 func digitsOnly(s string) string {
@@ -170,8 +162,15 @@ func round(v float64, decimals int) float64 {
 }
 
 // entitiesOf lists what one message adds to the index: its triage's
-// entities and the point the message or its triage located.
+// entities and the point the message or its triage located, with local
+// phone numbers read by Cambodian rules first (the backfill's view, which
+// has no case context; intake and reindex use entitiesOfIn).
 func entitiesOf(t hotline.Triage, lat, lon *float64) []normEntity {
+	return entitiesOfIn(t, lat, lon, "")
+}
+
+// entitiesOfIn is entitiesOf for a case that points to country home.
+func entitiesOfIn(t hotline.Triage, lat, lon *float64, home string) []normEntity {
 	var out []normEntity
 	seen := map[string]bool{}
 	add := func(n normEntity) {
@@ -182,7 +181,7 @@ func entitiesOf(t hotline.Triage, lat, lon *float64) []normEntity {
 		}
 	}
 	for _, e := range t.Entities {
-		for _, n := range normalizeEntity(e) {
+		for _, n := range normalizeEntity(e, home) {
 			add(n)
 		}
 	}
