@@ -224,7 +224,7 @@ func migrate(db *sql.DB, keys *seal.Keyring) error {
 	// written, so a database may meet a lower-numbered migration after a
 	// higher one; each migration stands alone, so applying it late is safe.
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
-		goose.WithGoMigrations(auditChainMigration(), entitiesBackfillMigration(keys), sealMigration(keys)), goose.WithAllowOutofOrder(true))
+		goose.WithGoMigrations(auditChainMigration(), entitiesBackfillMigration(keys), sealMigration(keys), totpSealMigration(keys)), goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pressly/goose/v3"
@@ -20,6 +21,9 @@ type sealedColumn struct {
 	key []string
 	// with are columns read alongside, handed to extra.
 	with []string
+	// since is the schema version that added the column; a sealing
+	// migration older than that skips it (the column does not exist yet).
+	since int64
 	// keepPlain is SQL for values that stay plain: retention's
 	// "redacted:<id>" placeholder addresses (store/retention.go).
 	keepPlain string
@@ -57,6 +61,8 @@ var sealedColumns = []sealedColumn{
 	{table: "cases", column: "place"},
 	{table: "handoffs", column: "note"},
 	{table: "guide_items", column: "answer", key: []string{"case_id", "item"}},
+	{table: "users", column: "totp_secret", since: totpSealVersion},
+	{table: "users", column: "totp_pending", since: totpSealVersion},
 	{table: "entities", column: "value", with: []string{"kind", "value_hash IS NULL"},
 		extra: func(s sealer, plain string, with []any) (string, []any) {
 			if n, _ := with[1].(int64); n == 0 {
@@ -183,17 +189,35 @@ func sealMigration(k *seal.Keyring) *goose.Migration {
 			if err := recordKey(ctx, tx, k); err != nil {
 				return fmt.Errorf("store: record key: %w", err)
 			}
-			_, err := resealTx(ctx, tx, sealer{k})
+			_, err := resealTx(ctx, tx, sealer{k}, sealMigrationVersion)
 			return err
 		}},
 		&goose.GoFunc{Mode: goose.TransactionEnabled})
 }
 
-// resealTx seals every value of every sealed column under the active key
-// within one transaction.
-func resealTx(ctx context.Context, tx *sql.Tx, s sealer) (int, error) {
+// totpSealVersion seals the second-factor secrets (added by 00082, before
+// they were sealed) of databases that already passed sealMigrationVersion.
+const totpSealVersion = 83
+
+// totpSealMigration seals, once, the TOTP secrets stored in the clear.
+func totpSealMigration(k *seal.Keyring) *goose.Migration {
+	return goose.NewGoMigration(totpSealVersion,
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			_, err := resealTx(ctx, tx, sealer{k}, totpSealVersion, "users")
+			return err
+		}},
+		&goose.GoFunc{Mode: goose.TransactionEnabled})
+}
+
+// resealTx seals every value of the sealed columns that exist at schema
+// version (of tables, when named) under the active key within one
+// transaction.
+func resealTx(ctx context.Context, tx *sql.Tx, s sealer, version int64, tables ...string) (int, error) {
 	total := 0
 	for _, c := range sealedColumns {
+		if c.since > version || len(tables) > 0 && !slices.Contains(tables, c.table) {
+			continue
+		}
 		var after []any
 		for {
 			batch, err := c.pending(ctx, tx, s, after, resealBatch)

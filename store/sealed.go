@@ -29,6 +29,10 @@ const (
 	colHandoffNote  = "handoffs.note"
 	colGuideAnswer  = "guide_items.answer"
 	colEntityValue  = "entities.value"
+	// A staff member's second-factor secret: with it and a stolen password
+	// anyone could log in, so a copy of the database must not give it away.
+	colTOTPSecret  = "users.totp_secret"
+	colTOTPPending = "users.totp_pending"
 )
 
 // Lookup hash domains.

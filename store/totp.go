@@ -11,7 +11,8 @@ import (
 // TOTPState returns whether userID has a second factor on, and the secret
 // being enrolled ("" when none).
 func (db *DB) TOTPState(ctx context.Context, userID int64) (enabled bool, pending string, err error) {
-	err = db.rdb.QueryRowContext(ctx, `SELECT totp_secret <> '', totp_pending FROM users WHERE id = ?`, userID).Scan(&enabled, &pending)
+	err = db.rdb.QueryRowContext(ctx, `SELECT totp_secret <> '', totp_pending FROM users WHERE id = ?`, userID).
+		Scan(&enabled, db.sl.into(colTOTPPending, &pending))
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, "", hotline.Errorf(hotline.ENOTFOUND, "no user %d", userID)
 	}
@@ -21,7 +22,7 @@ func (db *DB) TOTPState(ctx context.Context, userID int64) (enabled bool, pendin
 // TOTPSecret returns the secret of userID's second factor, "" when it is off.
 func (db *DB) TOTPSecret(ctx context.Context, userID int64) (string, error) {
 	var s string
-	err := db.rdb.QueryRowContext(ctx, `SELECT totp_secret FROM users WHERE id = ?`, userID).Scan(&s)
+	err := db.rdb.QueryRowContext(ctx, `SELECT totp_secret FROM users WHERE id = ?`, userID).Scan(db.sl.into(colTOTPSecret, &s))
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", hotline.Errorf(hotline.ENOTFOUND, "no user %d", userID)
 	}
@@ -32,7 +33,7 @@ func (db *DB) TOTPSecret(ctx context.Context, userID int64) (string, error) {
 // EnableTOTP, so an abandoned enrolment changes nothing.
 func (db *DB) SetTOTPPending(ctx context.Context, userID int64, secret string) error {
 	return db.write(ctx, func(tx *writeTx) error {
-		_, err := tx.Exec(`UPDATE users SET totp_pending = ? WHERE id = ?`, secret, userID)
+		_, err := tx.Exec(`UPDATE users SET totp_pending = ? WHERE id = ?`, db.sl.text(colTOTPPending, secret), userID)
 		return err
 	})
 }
@@ -43,13 +44,21 @@ func (db *DB) SetTOTPPending(ctx context.Context, userID int64, secret string) e
 func (db *DB) EnableTOTP(ctx context.Context, userID int64, step int64) error {
 	now := db.now()
 	return db.write(ctx, func(tx *writeTx) error {
-		res, err := tx.Exec(`UPDATE users SET totp_secret = totp_pending, totp_pending = '', totp_last_step = ?
-			WHERE id = ? AND totp_pending <> ''`, step, userID)
-		if err != nil {
+		// The secret is sealed again under its own column: a sealed value
+		// opens only in the column it was sealed for.
+		var pending string
+		if err := tx.QueryRow(`SELECT totp_pending FROM users WHERE id = ?`, userID).Scan(tx.sl.into(colTOTPPending, &pending)); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return hotline.Errorf(hotline.ENOTFOUND, "no user %d", userID)
+			}
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if pending == "" {
 			return hotline.Errorf(hotline.ECONFLICT, "no second factor being enrolled")
+		}
+		if _, err := tx.Exec(`UPDATE users SET totp_secret = ?, totp_pending = '', totp_last_step = ? WHERE id = ?`,
+			tx.sl.text(colTOTPSecret, pending), step, userID); err != nil {
+			return err
 		}
 		return audit(tx, now, userName(tx, userID), "user.totp_enabled", 0, map[string]any{"user_id": userID})
 	})
