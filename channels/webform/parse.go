@@ -25,6 +25,7 @@ const (
 	FieldLat         = "lat"
 	FieldLon         = "lon"
 	FieldReporter    = "reporter"
+	FieldPersonName  = "person_name"
 	FieldNationality = "nationality"
 	FieldContact     = "contact"
 	FieldSafe        = "safe_to_contact"
@@ -42,6 +43,9 @@ const (
 	MaxWhat    = 4000
 	MaxWhere   = 500
 	MaxContact = 200
+	// MaxPersonName is longer than any name; a longer answer is cut, not
+	// refused: the field is optional and the message matters more.
+	MaxPersonName = 120
 )
 
 // Nationalities offered by the form, in the order shown.
@@ -100,6 +104,12 @@ func Parse(form url.Values) (hotline.Inbound, FieldErrors) {
 		} else {
 			in.Meta["nationality"] = nat
 		}
+	}
+
+	// The name of the person in danger lets staff see that a family's form
+	// and the person's own message are one person (store/same_person.go).
+	if name := personName(form.Get(FieldPersonName)); name != "" {
+		in.Meta["person_name"] = name
 	}
 
 	contact := text(form.Get(FieldContact))
@@ -198,6 +208,20 @@ func text(s string) string {
 		return r
 	}, s)
 	return strings.TrimSpace(s)
+}
+
+// personName cleans the optional name: one line, single spaces, at most
+// MaxPersonName characters; without a single letter it is no name (a
+// zero-width space is not a space to strings.Fields).
+func personName(s string) string {
+	s = strings.Join(strings.Fields(text(s)), " ")
+	if strings.IndexFunc(s, unicode.IsLetter) < 0 {
+		return ""
+	}
+	if r := []rune(s); len(r) > MaxPersonName {
+		s = strings.TrimSpace(string(r[:MaxPersonName]))
+	}
+	return s
 }
 
 // point parses an optional lat/lon pair: both or neither, finite, in range.

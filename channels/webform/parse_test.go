@@ -76,6 +76,31 @@ func TestParseValid(t *testing.T) {
 			},
 		},
 		{
+			name: "person's name, korean, one line with single spaces",
+			form: form("what", "아들이 갇혀 있어요", "reporter", "family", "person_name", "  김\r\n 민준\t ",
+				"nationality", "KR"),
+			want: hotline.Inbound{
+				Channel: hotline.Web, Body: "아들이 갇혀 있어요", ReporterHint: hotline.ReporterFamily,
+				Meta: map[string]string{"nationality": "KR", "person_name": "김 민준"},
+			},
+		},
+		{
+			name: "person's name, khmer, a long one cut rather than refused",
+			form: form("what", "ជួយផង", "reporter", "family",
+				"person_name", "សុខ ដារ៉ា"+strings.Repeat("ក", MaxPersonName)),
+			want: hotline.Inbound{
+				Channel: hotline.Web, Body: "ជួយផង", ReporterHint: hotline.ReporterFamily,
+				Meta: map[string]string{"person_name": string([]rune("សុខ ដារ៉ា" + strings.Repeat("ក", MaxPersonName))[:MaxPersonName])},
+			},
+		},
+		{
+			name: "person's name of spaces only is no name",
+			form: form("what", "help", "reporter", "self", "person_name", " \u200b "),
+			want: hotline.Inbound{
+				Channel: hotline.Web, Body: "help", ReporterHint: hotline.ReporterSelf, Meta: map[string]string{},
+			},
+		},
+		{
 			name: "edges of range and length",
 			form: form("what", strings.Repeat("ក", MaxWhat), "where", strings.Repeat("w", MaxWhere),
 				"lat", "-90", "lon", "180", "reporter", "self"),
