@@ -42,6 +42,10 @@ func TestSignedWebhookBecomesQueuedCase(t *testing.T) {
 	if !strings.Contains(p.output(), "created first staff account") {
 		t.Fatalf("first start should create an admin and print its password once; stdout:\n%s", p.output())
 	}
+	var mustChange int
+	if err := openDBReadOnly(t, dir).QueryRow(`SELECT must_change_password FROM users WHERE name = 'admin'`).Scan(&mustChange); err != nil || mustChange != 1 {
+		t.Fatalf("the first admin's printed password must be changed at the first login: must_change_password=%d, %v", mustChange, err)
+	}
 	token := strings.TrimSpace(runCLI(t, dir, "", "token", "create", "admin"))
 	if token == "" || strings.ContainsAny(token, " \n") {
 		t.Fatalf("token create should print the token alone, got %q", token)

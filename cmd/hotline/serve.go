@@ -168,10 +168,16 @@ func ensureFirstAdmin(ctx context.Context, db *store.DB, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
-	if _, err := db.CreateUser(ctx, "admin", hotline.RoleAdmin, hash); err != nil {
+	u, err := db.CreateUser(ctx, "admin", hotline.RoleAdmin, hash)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "created first staff account: user %q, password %s\nthis password is shown once; change it after logging in\n", "admin", pw)
+	// The password went through a terminal and perhaps a log: the console
+	// asks for a new one before it shows anything.
+	if err := db.RequirePasswordChange(ctx, u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created first staff account: user %q, password %s\nthis password is shown once; the console asks for a new one at the first login\n", "admin", pw)
 	return nil
 }
 
