@@ -24,7 +24,13 @@ import (
 // Whatever it sends: nothing is stored beyond the one genuine message each
 // replay started from, no handler panics, no answer is a 5xx.
 func TestHostileInput(t *testing.T) {
-	h := newHarness(t, harnessOptions{telegram: true, metrics: true})
+	// Evidence and acknowledgement links configured, so that their routes
+	// are registered and walked too.
+	o := harnessOptions{telegram: true, metrics: true}
+	withEvidence(t, &o)
+	prev := o.config
+	o.config = func(c *server.Config) { prev(c); c.AckKey = []byte("hostile-ack-key-hostile-ack-key!") }
+	h := newHarness(t, o)
 	sent := map[string]map[string]int{} // route → kind → requests
 	fail5xx := 0
 	send := func(route, kind string, req *http.Request) int {
@@ -183,6 +189,23 @@ func TestHostileInput(t *testing.T) {
 	if p := h.srv.Panics(); p != 0 {
 		t.Errorf("panics: %d", p)
 	}
+	// The routes behind the login, attacked signed in (hostile_staff_test.go).
+	staff := hostileAsStaff(t)
+	for r, kinds := range staff.sent {
+		if sent[r] == nil {
+			sent[r] = map[string]int{}
+		}
+		for k, n := range kinds {
+			sent[r][k] += n
+		}
+	}
+	fail5xx += staff.fail5xx
+	if staff.stored != 0 {
+		t.Errorf("stored by signed-in attacks: %d messages", staff.stored)
+	}
+	if staff.panics != 0 {
+		t.Errorf("panics under signed-in attacks: %d", staff.panics)
+	}
 	routes := make([]string, 0, len(sent))
 	for r := range sent {
 		routes = append(routes, r)
@@ -190,14 +213,18 @@ func TestHostileInput(t *testing.T) {
 	sort.Strings(routes)
 	total := 0
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-42s %9s %9s %9s %9s\n", "route", "malformed", "oversized", "forged", "replayed")
+	fmt.Fprintf(&b, "%-48s %9s %9s %9s %9s\n", "route", "malformed", "oversized", "forged", "replayed")
 	for _, r := range routes {
 		k := sent[r]
-		fmt.Fprintf(&b, "%-42s %9d %9d %9d %9d\n", r, k["malformed"], k["oversized"], k["forged"], k["replayed"])
+		fmt.Fprintf(&b, "%-48s %9d %9d %9d %9d\n", r, k["malformed"], k["oversized"], k["forged"], k["replayed"])
 		total += k["malformed"] + k["oversized"] + k["forged"] + k["replayed"]
 	}
-	fmt.Fprintf(&b, "%d hostile requests to %d routes: %d stored, %d panics, %d 5xx", total, len(routes),
-		h.count(`SELECT count(*) FROM messages WHERE direction = 'in'`)-baseline, h.srv.Panics(), fail5xx)
+	staffTotal := 0
+	for _, k := range staff.sent {
+		staffTotal += k["malformed"] + k["oversized"] + k["forged"] + k["replayed"]
+	}
+	fmt.Fprintf(&b, "%d hostile requests to %d routes (%d of them signed in, to %d routes): %d stored, %d panics, %d 5xx", total, len(routes),
+		staffTotal, len(staff.sent), h.count(`SELECT count(*) FROM messages WHERE direction = 'in'`)-baseline+staff.stored, h.srv.Panics()+staff.panics, fail5xx)
 	t.Log("\n" + b.String())
 }
 
