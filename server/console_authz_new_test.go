@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hotline"
+	"hotline/server"
 )
 
 // mustChangeRedirect marks a row's expected answer for a user who still has
@@ -34,6 +35,8 @@ const webhookRefused = -4
 func authzNewRoutes(t *testing.T, oldRows []string) {
 	o := harnessOptions{telegram: true, metrics: true}
 	files := withEvidence(t, &o)
+	prev := o.config
+	o.config = func(c *server.Config) { prev(c); c.AckKey = []byte("authz-ack-key-authz-ack-key-0123") }
 	h := newHarness(t, o)
 	h.staff("ada", hotline.RoleAdmin, "")
 	h.staff("agnes", hotline.RoleAgent, "")
@@ -118,6 +121,9 @@ func authzNewRoutes(t *testing.T, oldRows []string) {
 		// Metrics are open to this machine (the test's loopback) only.
 		{"GET", "/metrics", nil, [6]int{ok, ok, ok, ok, ok, ok}},
 		{"GET", "/voice/km/nothing-here", nil, [6]int{nf, nf, nf, nf, nf, nf}},
+		// Acknowledgement links: the signed token is the credential.
+		{"GET", "/ack/forged-token", nil, [6]int{nf, nf, nf, nf, nf, nf}},
+		{"POST", "/ack/forged-token", nil, [6]int{nf, nf, nf, nf, nf, nf}},
 		{"POST", "/webhooks/telegram", nil, [6]int{refused, refused, refused, refused, refused, refused}},
 	}
 	for _, p := range []string{"messages", "status", "voice", "voice/danger", "voice/done", "voice/lang", "voice/recording"} {
