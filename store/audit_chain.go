@@ -43,22 +43,41 @@ func auditHash(prev string, content []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// insertAuditChained appends one event to the chain. It reads the head inside
-// the caller's transaction (the last row by id, one index seek) rather than
-// keeping it in memory: a unit rolled back to its savepoint takes its rows
-// with it, and the head read here always follows.
+// insertAuditChained appends one event to the chain. The head (last id and
+// hash) is read inside the caller's transaction the first time and then
+// kept by the writer, which is the only one appending in this process: the
+// writer restores it when a unit is rolled back to its savepoint, forgets it
+// when a transaction fails, and forgets it when another connection (another
+// process, such as a CLI command) committed since (auditHead).
 func insertAuditChained(tx *writeTx, at int64, actor, action string, caseID sql.NullInt64, detail string) error {
-	var lastID int64
-	var prev string
-	err := tx.QueryRow(`SELECT id, COALESCE(hash, '') FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: audit chain head: %w", err)
+	if !tx.head.known {
+		var lastID int64
+		var prev string
+		err := tx.QueryRow(`SELECT id, COALESCE(hash, '') FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&lastID, &prev)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: audit chain head: %w", err)
+		}
+		tx.head = auditHead{id: lastID, hash: prev, known: true}
 	}
-	id := lastID + 1
+	prev := tx.head.hash
+	id := tx.head.id + 1
 	hash := auditHash(prev, auditContent(id, at, actor, action, caseID, detail))
-	_, err = tx.Exec(`INSERT INTO audit_events (id, at, actor, action, case_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, at, actor, action, caseID, detail, prev, hash)
-	return err
+	if _, err := tx.Exec(`INSERT INTO audit_events (id, at, actor, action, case_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, at, actor, action, caseID, detail, prev, hash); err != nil {
+		// The statement may have failed half way: read the head again.
+		tx.head = auditHead{}
+		return err
+	}
+	tx.head = auditHead{id: id, hash: hash, known: true}
+	return nil
+}
+
+// auditHead is the last event of the chain as the writer's transaction
+// sees it.
+type auditHead struct {
+	id    int64
+	hash  string
+	known bool
 }
 
 // auditChainMigration chains the events written before the chain existed,

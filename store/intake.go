@@ -260,22 +260,12 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		merged = p.fresh
 	}
 	lastIn := max(c.lastIn, ms(at))
-	loc := merged.Location
 	if !found {
 		if c.id, c.ref, err = insertCase(tx, now, lastIn, in.Channel, contactID, merged, p.sealedReasons, p.sealedEntities, p.place); err != nil {
 			return hotline.Receipt{}, err
 		}
-	} else {
-		sr, se, sp := c.sealedFields(tx.sl, reasons, entities, loc.Place)
-		_, err = tx.Exec(`
-			UPDATE cases SET urgency = ?, lang = ?, reporter = ?, country = ?, province = ?, place = ?,
-				lat = ?, lon = ?, reasons = ?, entities = ?, last_inbound_at = ?, updated_at = ?
-			WHERE id = ?`,
-			int64(merged.Urgency), merged.Lang, string(merged.Reporter), loc.Country, loc.Province, sp,
-			nullFloat(loc.Lat), nullFloat(loc.Lon), sr, se, lastIn, ms(now), c.id)
-		if err != nil {
-			return hotline.Receipt{}, fmt.Errorf("store: case update: %w", err)
-		}
+	} else if err := c.update(tx, now, lastIn, merged, reasons, entities); err != nil {
+		return hotline.Receipt{}, err
 	}
 
 	var msgID int64
@@ -494,4 +484,111 @@ func (db *DB) SetDoNotContact(ctx context.Context, ch hotline.Channel, address s
 			"contact_id": id, "channel": ch, "on": on,
 		})
 	})
+}
+
+// Columns of a case that a message can change, in the order of caseUpdateSQL.
+const (
+	colUrgency = iota
+	colLang
+	colReporter
+	colCountry
+	colProvince
+	colPlace
+	colLat
+	colLon
+	colReasons
+	colEntities
+	colLastInbound
+	colUpdated
+	numCaseCols
+)
+
+var caseColNames = [numCaseCols]string{"urgency", "lang", "reporter", "country", "province", "place",
+	"lat", "lon", "reasons", "entities", "last_inbound_at", "updated_at"}
+
+// update writes the message's merge into the case row, setting only the
+// columns whose value changed. SQLite rewrites every index that holds a
+// column named in SET, changed or not; cases carries a dozen indexes over
+// urgency, province and lang, and most messages to a case change none of
+// them, so naming only what changed spares the writer those index updates.
+func (c *caseTriage) update(tx *writeTx, now time.Time, lastIn int64, merged hotline.Triage, reasons, entities string) error {
+	loc, old := merged.Location, c.triage.Location
+	sr, se, sp := c.sealedFields(tx.sl, reasons, entities, loc.Place)
+	var vals [numCaseCols]any
+	var mask uint16
+	set := func(col int, changed bool, v any) {
+		if changed {
+			mask |= 1 << col
+			vals[col] = v
+		}
+	}
+	set(colUrgency, merged.Urgency != c.triage.Urgency, int64(merged.Urgency))
+	set(colLang, merged.Lang != c.triage.Lang, merged.Lang)
+	set(colReporter, merged.Reporter != c.triage.Reporter, string(merged.Reporter))
+	set(colCountry, loc.Country != old.Country, loc.Country)
+	set(colProvince, loc.Province != old.Province, loc.Province)
+	set(colPlace, !sameBytes(sp, c.rawPlace), sp)
+	set(colLat, !sameFloat(loc.Lat, old.Lat), nullFloat(loc.Lat))
+	set(colLon, !sameFloat(loc.Lon, old.Lon), nullFloat(loc.Lon))
+	set(colReasons, !sameBytes(sr, c.rawReasons), sr)
+	set(colEntities, !sameBytes(se, c.rawEntities), se)
+	set(colLastInbound, lastIn != c.lastIn, lastIn)
+	set(colUpdated, true, ms(now))
+	args := make([]any, 0, numCaseCols+1)
+	for col := range numCaseCols {
+		if mask&(1<<col) != 0 {
+			args = append(args, vals[col])
+		}
+	}
+	args = append(args, c.id)
+	if _, err := tx.Exec(tx.caseUpdateSQL(mask), args...); err != nil {
+		return fmt.Errorf("store: case update: %w", err)
+	}
+	return nil
+}
+
+// caseUpdateSQL returns the UPDATE that sets the columns in mask, built
+// once per mask (a handful occur) and kept by the writer.
+func (w *writeTx) caseUpdateSQL(mask uint16) string {
+	if q, ok := w.caseUpdates[mask]; ok {
+		return q
+	}
+	var b strings.Builder
+	b.WriteString("UPDATE cases SET ")
+	sep := ""
+	for col := range numCaseCols {
+		if mask&(1<<col) != 0 {
+			b.WriteString(sep + caseColNames[col] + " = ?")
+			sep = ", "
+		}
+	}
+	b.WriteString(" WHERE id = ?")
+	if w.caseUpdates == nil {
+		w.caseUpdates = make(map[uint16]string)
+	}
+	w.caseUpdates[mask] = b.String()
+	return b.String()
+}
+
+// sameBytes reports whether the value about to be written is the stored
+// raw value: sealedFields hands back the stored bytes when nothing changed,
+// and empty values are stored as plain text.
+func sameBytes(v any, raw []byte) bool {
+	if raw == nil {
+		return false
+	}
+	switch v := v.(type) {
+	case []byte:
+		return string(v) == string(raw)
+	case string:
+		return v == string(raw)
+	}
+	return false
+}
+
+func sameFloat(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }

@@ -151,14 +151,21 @@ func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
 		answerAll(taken, fmt.Errorf("store: begin: %w", err))
 		return
 	}
+	if err := w.checkDataVersion(); err != nil {
+		w.rollback()
+		answerAll(taken, err)
+		return
+	}
 	for i, j := range taken {
 		if _, err := w.Exec(`SAVEPOINT unit`); err != nil {
 			errs[i] = fmt.Errorf("store: savepoint: %w", err)
 			continue
 		}
+		w.saved = w.head
 		db.jobsRun.Add(1)
 		if err := runUnit(j.fn, w); err != nil {
 			errs[i] = err
+			w.head = w.saved // the unit's audit events are undone with it
 			if _, rerr := w.Exec(`ROLLBACK TO unit`); rerr != nil {
 				// The transaction can no longer be trusted to hold only
 				// the good units: fail the whole batch.
@@ -187,8 +194,26 @@ func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
 	db.committed()
 }
 
+// checkDataVersion forgets what the writer keeps of the database (the
+// audit chain's head) when another connection has committed since the
+// writer last looked; it runs inside the batch's transaction, which holds
+// the write lock, so nobody else can commit until it ends.
+func (w *writeTx) checkDataVersion() error {
+	var v int64
+	if err := w.QueryRow(`PRAGMA data_version`).Scan(&v); err != nil {
+		return fmt.Errorf("store: data version: %w", err)
+	}
+	if v != w.dataVersion {
+		w.head = auditHead{}
+		w.dataVersion = v
+	}
+	return nil
+}
+
 // rollback ends the transaction, if one is still open, after a failure.
+// What the writer keeps of the database is forgotten with it.
 func (w *writeTx) rollback() {
+	w.head = auditHead{}
 	if !w.conn.AutoCommit() {
 		w.Exec(`ROLLBACK`)
 	}

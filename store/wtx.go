@@ -30,6 +30,15 @@ type writeTx struct {
 	stmts map[string]*sqlite3.SQLiteStmt
 	args  []driver.NamedValue // scratch, reused by every statement
 	memo  map[string]any      // see decodeList
+	// trace, when set (by a test, from inside a unit), sees every
+	// statement the writer runs.
+	trace func(query string)
+	// head is the audit chain's last event (insertAuditChained); saved is
+	// what it was when the running unit's savepoint began, and
+	// dataVersion tells whether another connection committed meanwhile.
+	head, saved auditHead
+	dataVersion int64
+	caseUpdates map[uint16]string // see caseUpdateSQL
 }
 
 func newWriteTx(conn *sqlite3.SQLiteConn, sl sealer) *writeTx {
@@ -75,6 +84,9 @@ const maxStmts = 256
 
 // stmt returns the prepared statement for query, preparing it the first time.
 func (w *writeTx) stmt(query string) (*sqlite3.SQLiteStmt, error) {
+	if w.trace != nil {
+		w.trace(query)
+	}
 	if s, ok := w.stmts[query]; ok {
 		return s, nil
 	}
