@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path/filepath"
 
 	"hotline/channels/telegram"
 	"hotline/evidence"
@@ -15,12 +14,14 @@ import (
 	"hotline/store"
 )
 
-// evidenceDir is HOTLINE_EVIDENCE_DIR, or evidence/ beside the database.
+// evidenceDir is HOTLINE_EVIDENCE_DIR, or the database's name with
+// ".evidence" (hotline.db.evidence/), as a backup keeps its files too; not
+// a plain evidence/ folder, which in a checkout is the evidence package.
 func evidenceDir(cfg *config) string {
 	if d := os.Getenv("HOTLINE_EVIDENCE_DIR"); d != "" {
 		return d
 	}
-	return filepath.Join(filepath.Dir(cfg.DB), "evidence")
+	return cfg.DB + ".evidence"
 }
 
 // startEvidence opens the evidence store, starts the worker that fetches

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -76,7 +77,34 @@ func TestServeFetchesTwilioMediaIntoEvidence(t *testing.T) {
 	if bytes.Contains(raw, []byte("fictional-compound-photo")) {
 		t.Fatal("the evidence file is stored in the clear")
 	}
+
+	// A backup taken while serving carries the file; a restore elsewhere
+	// (with the key file) puts it back where that install keeps evidence.
+	t.Setenv("HOTLINE_EVIDENCE_DIR", evDir)
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if out := runCLI(t, dir, "", "backup", backup); !strings.Contains(out, "evidence: 1 new files copied") {
+		t.Fatalf("backup: %s", out)
+	}
+	if copied, err := os.ReadFile(filepath.Join(backup+".evidence", entries[0].Name())); err != nil || !bytes.Equal(copied, raw) {
+		t.Fatalf("backed-up evidence file: %v (equal %v)", err, bytes.Equal(copied, raw))
+	}
 	p.stop(t)
+	elsewhere := t.TempDir()
+	key, err := os.ReadFile(filepath.Join(dir, "hotline.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(elsewhere, "hotline.key"), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	restoredEv := filepath.Join(elsewhere, "evidence")
+	t.Setenv("HOTLINE_EVIDENCE_DIR", restoredEv)
+	if out := runCLI(t, elsewhere, "", "restore", backup); !strings.Contains(out, "evidence: 1 files restored") {
+		t.Fatalf("restore: %s", out)
+	}
+	if restored, err := os.ReadFile(filepath.Join(restoredEv, entries[0].Name())); err != nil || !bytes.Equal(restored, raw) {
+		t.Fatalf("restored evidence file: %v (equal %v)", err, bytes.Equal(restored, raw))
+	}
 }
 
 // After a rotation, resealEvidence is what lets the old key go: without it
