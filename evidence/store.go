@@ -6,6 +6,7 @@
 package evidence
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -131,4 +132,52 @@ func writeAtomic(dir, name string, content []byte) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// Remove deletes a stored file for good (retention); a file already gone
+// is not an error, so a run cut short can be repeated.
+func (s *Store) Remove(name string) error {
+	if !validName(name) {
+		return fmt.Errorf("evidence: invalid file name %q", name)
+	}
+	if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("evidence: %w", err)
+	}
+	d, err := os.Open(s.dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// RedactedLister is what PurgeRedacted needs of the database.
+type RedactedLister interface {
+	RedactedEvidenceFiles(ctx context.Context, limit int) ([]Item, error)
+	EvidenceFileDeleted(ctx context.Context, id int64) error
+}
+
+// PurgeRedacted deletes the files of every evidence item the database
+// marks as belonging to a redacted case, and records each deletion. It
+// returns how many files it deleted.
+func (s *Store) PurgeRedacted(ctx context.Context, db RedactedLister) (int, error) {
+	n := 0
+	for {
+		items, err := db.RedactedEvidenceFiles(ctx, 200)
+		if err != nil || len(items) == 0 {
+			return n, err
+		}
+		for _, it := range items {
+			if err := s.Remove(it.File); err != nil {
+				return n, err
+			}
+			if err := db.EvidenceFileDeleted(ctx, it.ID); err != nil {
+				return n, err
+			}
+			n++
+		}
+		if ctx.Err() != nil {
+			return n, ctx.Err()
+		}
+	}
 }

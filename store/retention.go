@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"hotline/evidence"
 )
 
 // Retention: a case that was resolved or closed long enough ago keeps only
@@ -128,7 +130,13 @@ const (
 		AND NOT EXISTS (SELECT 1 FROM entity_cases ec WHERE ec.entity_id = entities.id)`
 	redactMessages = `UPDATE messages SET body = '', media = '[]', meta = '{}', lat = NULL, lon = NULL, triage = NULL
 		WHERE case_id = ?1`
-	redactNotes    = `UPDATE notes SET body = '' WHERE case_id = ?1`
+	redactNotes = `UPDATE notes SET body = '' WHERE case_id = ?1`
+	// Evidence: the rows stay (counts, hashes), shown as unavailable and
+	// never fetched again; the files go after the commit
+	// (RedactedEvidenceFiles), as a file deleted inside a transaction that
+	// then rolls back cannot come back.
+	redactEvidence = `UPDATE evidence SET status = 'unavailable', last_error = '', redacted_at = ?2
+		WHERE message_id IN (SELECT id FROM messages WHERE case_id = ?1) AND redacted_at IS NULL`
 	redactHandoffs = `UPDATE handoffs SET note = '' WHERE case_id = ?1`
 	redactGuide    = `UPDATE guide_items SET answer = '' WHERE case_id = ?1`
 	// Outbox rows still to be sent keep what they need; a closed case's
@@ -186,6 +194,9 @@ func redactCase(tx *writeTx, now time.Time, id int64, cutoff time.Time, actor st
 			return r, err
 		}
 	}
+	if _, err := tx.Exec(redactEvidence, id, ms(now)); err != nil {
+		return r, err
+	}
 	if _, err := tx.Exec(redactCaseRow, id, ms(now)); err != nil {
 		return r, err
 	}
@@ -201,5 +212,30 @@ func redactCase(tx *writeTx, now time.Time, id int64, cutoff time.Time, actor st
 		"messages":  r.Messages,
 		"notes":     notes,
 		"contacts":  r.Contacts,
+	})
+}
+
+// RedactedEvidenceFiles lists up to limit evidence items of redacted cases
+// whose sealed file is still on disk, for the retention run to delete.
+func (db *DB) RedactedEvidenceFiles(ctx context.Context, limit int) ([]evidence.Item, error) {
+	rows, err := db.rdb.QueryContext(ctx, `SELECT `+evidenceColumns+`
+		FROM evidence e JOIN messages m ON m.id = e.message_id
+		WHERE e.redacted_at IS NOT NULL AND e.file <> '' ORDER BY e.id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: redacted evidence: %w", err)
+	}
+	items, err := scanEvidenceRows(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: redacted evidence: %w", err)
+	}
+	return items, nil
+}
+
+// EvidenceFileDeleted records that the file of a redacted case's evidence
+// item is gone from disk.
+func (db *DB) EvidenceFileDeleted(ctx context.Context, id int64) error {
+	return db.write(ctx, func(tx *writeTx) error {
+		_, err := tx.Exec(`UPDATE evidence SET file = '' WHERE id = ? AND redacted_at IS NOT NULL`, id)
+		return err
 	})
 }

@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"log/slog"
 	"os"
 	"strconv"
 	"time"
 
+	"hotline/evidence"
 	"hotline/store"
 )
 
@@ -81,13 +84,30 @@ func cmdRetention(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "redacted %d cases closed before %s (%d messages, %d contacts)\n",
 		rep.Cases, cutoff.UTC().Format(time.DateOnly), rep.Messages, rep.Contacts)
+	dir := evidenceDir(cfg)
+	if _, err := os.Stat(dir); errors.Is(err, iofs.ErrNotExist) {
+		return nil
+	}
+	keys, err := loadKeys(cfg.KeyFile, cfg.DB)
+	if err != nil {
+		return err
+	}
+	files, err := evidence.Open(dir, keys)
+	if err != nil {
+		return err
+	}
+	n, err := files.PurgeRedacted(ctx, db)
+	if err != nil {
+		return fmt.Errorf("evidence files of redacted cases: %d deleted, then: %w", n, err)
+	}
+	fmt.Fprintf(stdout, "deleted %d evidence files of redacted cases\n", n)
 	return nil
 }
 
 // startRetention applies retention in the background while serving: a
 // minute after start, then daily. It returns the function that stops it
 // (and waits for a run in progress), for serve to defer.
-func startRetention(db *store.DB, log *slog.Logger) (stop func()) {
+func startRetention(db *store.DB, files *evidence.Store, log *slog.Logger) (stop func()) {
 	days, err := retentionDays()
 	if err != nil {
 		log.Error("retention not started", "err", err)
@@ -115,6 +135,15 @@ func startRetention(db *store.DB, log *slog.Logger) (stop func()) {
 				log.Error("retention run failed", "err", err)
 			} else if rep.Cases > 0 {
 				log.Info("retention: closed cases redacted", "cases", rep.Cases, "messages", rep.Messages, "contacts", rep.Contacts, "days", days)
+			}
+			// After every run, not only one that redacted: files a crash
+			// left behind are deleted too.
+			if files != nil {
+				if n, err := files.PurgeRedacted(ctx, db); err != nil && ctx.Err() == nil {
+					log.Error("retention: deleting evidence files of redacted cases failed", "deleted", n, "err", err)
+				} else if n > 0 {
+					log.Info("retention: evidence files of redacted cases deleted", "files", n)
+				}
 			}
 			t.Reset(retentionEvery)
 		}

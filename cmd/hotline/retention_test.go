@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"hotline"
+	"hotline/evidence"
 	"hotline/internal/seal"
 	"hotline/store"
 	"hotline/triage"
@@ -36,7 +38,8 @@ func TestRetentionCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := "they took my passport, I am in Bavet"
-	r, err := db.RecordInbound(ctx, hotline.Inbound{Channel: hotline.SMS, From: "+85510000123", ExternalID: "cli-ret-1", Body: body},
+	r, err := db.RecordInbound(ctx, hotline.Inbound{Channel: hotline.SMS, From: "+85510000123", ExternalID: "cli-ret-1", Body: body,
+		Media: []hotline.Media{{URL: "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", ContentType: "image/jpeg"}}},
 		triage.Classify(triage.Input{Text: body, Channel: "sms"}).Triage(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -47,6 +50,25 @@ func TestRetentionCommand(t *testing.T) {
 	}
 	admin := hotline.Staff{User: u}
 	if err := db.SetStatus(ctx, admin, r.CaseID, hotline.StatusResolved, hotline.ResolvedSafe, "safe at home"); err != nil {
+		t.Fatal(err)
+	}
+	// The photo was fetched into the evidence folder beside the database.
+	files, err := evidence.Open(dbPath+".evidence", keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.QueueNewEvidence(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	due, err := db.DueEvidence(ctx, time.Now(), 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("due evidence: %v, %v", due, err)
+	}
+	photo, sum, err := files.Put([]byte("fictional photo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.EvidenceStored(ctx, due[0].ID, evidence.Stored{File: photo, SHA256: sum, Size: 15}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -67,8 +89,12 @@ func TestRetentionCommand(t *testing.T) {
 	if code, out := cli("retention", "run", "--dry-run", "--db", dbPath); !strings.Contains(out, "1 cases") {
 		t.Fatalf("a dry run changed something: %d %s", code, out)
 	}
-	if code, out := cli("retention", "run", "--db", dbPath); code != 0 || !strings.Contains(out, "redacted 1 cases") {
+	if code, out := cli("retention", "run", "--db", dbPath); code != 0 || !strings.Contains(out, "redacted 1 cases") ||
+		!strings.Contains(out, "deleted 1 evidence files") {
 		t.Fatalf("run: %d %s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(files.Dir(), photo)); !os.IsNotExist(err) {
+		t.Fatalf("the redacted case's evidence file is still on disk: %v", err)
 	}
 	if code, out := cli("retention", "run", "--dry-run", "--db", dbPath); !strings.Contains(out, "0 cases") {
 		t.Fatalf("after the run: %d %s", code, out)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"hotline"
+	"hotline/evidence"
 	"hotline/intake"
 	"hotline/internal/logsafe"
 	"hotline/internal/storemetrics"
@@ -94,6 +95,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		iopts.Guide = intake.NewGuide(db, locales.GuideTexts{})
 	}
 	pipeline := intake.New(db, iopts)
+	evidenceFiles := startEvidence(ctx, db, keys, cfg, log)
 	srv, err := server.New(server.Config{
 		PublicURL:           cfg.PublicURL,
 		TwilioAccountSID:    cfg.TwilioAccountSID,
@@ -105,7 +107,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		CallerKey:           keys.DeriveKey("voice-caller"),
 		TrustedProxies:      splitList(cfg.TrustedProxies),
 		MetricsToken:        os.Getenv("HOTLINE_METRICS_TOKEN"),
-		Evidence:            startEvidence(ctx, db, keys, cfg, log),
+		Evidence:            evidenceFiles,
 	}, server.Deps{Intake: pipeline, Cases: db, Users: db, DB: db, Log: log})
 	if err != nil {
 		return err
@@ -122,7 +124,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Deferred after db.Close, so it runs first: sends in flight are
 	// recorded before the database closes.
 	defer runDispatcher(disp, log)()
-	defer startRetention(db, log)() // retention.go: daily, when HOTLINE_RETENTION_DAYS is set
+	evidenceStore, _ := evidenceFiles.(*evidence.Store)
+	defer startRetention(db, evidenceStore, log)() // retention.go: daily, when HOTLINE_RETENTION_DAYS is set
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
