@@ -2,10 +2,10 @@ package intake
 
 import (
 	"hash/maphash"
-	"sync"
 	"time"
 
 	"hotline"
+	"hotline/internal/window"
 )
 
 // ReplyLimit caps the automatic replies (acknowledgements, STOP
@@ -18,17 +18,9 @@ import (
 //
 // Contacts are kept as keyed hashes, so the limiter holds no phone number.
 type ReplyLimit struct {
-	max    int
-	window time.Duration
-	seed   maphash.Seed
-
-	mu   sync.Mutex
-	keys map[uint64]*replyWindow
-}
-
-type replyWindow struct {
-	start time.Time
-	n     int
+	max  int
+	seed maphash.Seed
+	n    *window.Counter[uint64]
 }
 
 // Reply limit defaults: enough for an acknowledgement and every question
@@ -38,15 +30,10 @@ const (
 	DefaultReplyWindow = 10 * time.Minute
 )
 
-// maxReplyKeys bounds the table; past it, expired windows are dropped, and
-// if none is, the table starts over (some contacts get a fresh window
-// early rather than memory growing without end).
-const maxReplyKeys = 100_000
-
 // NewReplyLimit allows max replies per contact per window; max <= 0 means
 // no limit.
-func NewReplyLimit(max int, window time.Duration) *ReplyLimit {
-	return &ReplyLimit{max: max, window: window, seed: maphash.MakeSeed(), keys: map[uint64]*replyWindow{}}
+func NewReplyLimit(max int, per time.Duration) *ReplyLimit {
+	return &ReplyLimit{max: max, seed: maphash.MakeSeed(), n: window.New[uint64](max, per)}
 }
 
 // Allow reports whether the contact may get one more automatic reply at
@@ -60,34 +47,7 @@ func (l *ReplyLimit) Allow(ch hotline.Channel, from string, now time.Time) bool 
 	h.WriteString(string(ch))
 	h.WriteByte(0)
 	h.WriteString(from)
-	k := h.Sum64()
-
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	w := l.keys[k]
-	if w == nil || now.Sub(w.start) >= l.window {
-		if w == nil && len(l.keys) >= maxReplyKeys {
-			l.sweep(now)
-		}
-		w = &replyWindow{start: now}
-		l.keys[k] = w
-	}
-	if w.n >= l.max {
-		return false
-	}
-	w.n++
-	return true
-}
-
-func (l *ReplyLimit) sweep(now time.Time) {
-	for k, w := range l.keys {
-		if now.Sub(w.start) >= l.window {
-			delete(l.keys, k)
-		}
-	}
-	if len(l.keys) >= maxReplyKeys {
-		clear(l.keys)
-	}
+	return l.n.Take(h.Sum64(), now)
 }
 
 // limitReply passes reply on if in's contact is under its limit. An empty

@@ -7,6 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"hotline/internal/window"
 )
 
 // RateLimitConfig caps requests per address on the public routes that the
@@ -77,7 +79,7 @@ func (s *Server) rateLimits() fiber.Handler {
 		})
 	}
 	if n := orDefault(cfg.ForgedMax, DefaultForgedMax); n > 0 {
-		forged = s.limitForgers(newFailureCounter(n, forgedWindow, time.Now))
+		forged = s.limitForgers(window.New[string](n, forgedWindow))
 	}
 	return func(c *fiber.Ctx) error {
 		p := c.Path()
@@ -109,7 +111,7 @@ func orDefault(n, def int) int {
 // there would be lost (Twilio does not retry an inbound message). Other
 // errors are not counted: a 5xx or a 503 from the load shedder comes from
 // our side.
-func (s *Server) limitForgers(fc *failureCounter) fiber.Handler {
+func (s *Server) limitForgers(failures *window.Counter[string]) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		err := c.Next()
 		st := c.Response().StatusCode()
@@ -122,8 +124,9 @@ func (s *Server) limitForgers(fc *failureCounter) fiber.Handler {
 			return err
 		}
 		ip := c.IP()
-		wait, blocked := fc.blocked(ip)
-		fc.fail(ip)
+		now := time.Now()
+		wait, blocked := failures.Full(ip, now)
+		failures.Add(ip, now)
 		if blocked {
 			s.obs.limited.WithLabelValues("forged_webhook").Inc()
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int((wait+time.Second-1)/time.Second)))
