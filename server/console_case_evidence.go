@@ -165,11 +165,12 @@ func (h *console) mayReadMessages(c *fiber.Ctx, s *hotline.Session, id int64) (b
 
 // safeType is the stored type when it is one a browser only displays
 // (pictures, sound, video, PDF); anything else, HTML and SVG above all, is
-// served as bytes.
+// served as bytes. Any "+xml" type is an XML document to a browser (SVG is
+// one), whatever its top-level type says.
 func safeType(t string) string {
 	t = strings.ToLower(strings.TrimSpace(t))
 	switch {
-	case t == "image/svg+xml", strings.ContainsAny(t, ";, \"\r\n"):
+	case strings.HasSuffix(t, "+xml"), strings.ContainsAny(t, ";, \"\r\n"):
 	case strings.HasPrefix(t, "image/"), strings.HasPrefix(t, "audio/"), strings.HasPrefix(t, "video/"), t == "application/pdf":
 		return t
 	}
