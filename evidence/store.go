@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"hotline/internal/atomicfile"
 	"hotline/internal/seal"
 )
 
@@ -102,36 +103,9 @@ func validName(name string) bool {
 	return err == nil
 }
 
+// writeAtomic writes a file of the folder dir whole or not at all.
 func writeAtomic(dir, name string, content []byte) error {
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(content); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Write(filepath.Join(dir, name), content, 0o600)
 }
 
 // Remove deletes a stored file for good (retention); a file already gone
@@ -143,12 +117,7 @@ func (s *Store) Remove(name string) error {
 	if err := os.Remove(filepath.Join(s.dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("evidence: %w", err)
 	}
-	d, err := os.Open(s.dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.SyncDir(s.dir)
 }
 
 // RedactedLister is what PurgeRedacted needs of the database.

@@ -36,21 +36,21 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("backup written to %s, but its audit chain is broken at event %d: %s", dest, rep.BrokenAt, rep.Reason)
 	}
 	fmt.Fprintf(stdout, "backup written to %s: %d audit events, head %s\n", dest, rep.Events, rep.Head)
-	dir := evidenceDir(cfg)
-	if _, err := os.Stat(dir); errors.Is(err, iofs.ErrNotExist) {
-		return nil
-	}
-	keys, err := loadKeys(cfg.KeyFile, cfg.DB)
-	if err != nil {
+	var keys *seal.Keyring
+	files, err := existingEvidence(cfg, func() (*seal.Keyring, error) {
+		keys, err = loadKeys(cfg.KeyFile, cfg.DB)
+		return keys, err
+	})
+	if files == nil || err != nil {
 		return err
 	}
-	copied, missing, err := copyEvidence(ctx, dir, dest, evidenceBackupDir(dest), keys)
+	copied, missing, err := copyEvidence(ctx, files, dest, evidenceBackupDir(dest), keys)
 	if err != nil {
 		return fmt.Errorf("database backup written to %s, but its evidence files were not: %w", dest, err)
 	}
 	fmt.Fprintf(stdout, "evidence: %d new files copied to %s (sealed; keep the key file's backup with them)\n", copied, evidenceBackupDir(dest))
 	if missing > 0 {
-		return fmt.Errorf("%d evidence files the database names are missing from %s", missing, dir)
+		return fmt.Errorf("%d evidence files the database names are missing from %s", missing, files.Dir())
 	}
 	return nil
 }
@@ -58,15 +58,10 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 // evidenceBackupDir is where a backup at dest keeps its evidence files.
 func evidenceBackupDir(dest string) string { return dest + ".evidence" }
 
-// copyEvidence copies from the folder from into the folder to the sealed
-// evidence files that the database file db names (the backup's, or the
-// restored one's), so the files and the rows that point at them travel
-// together.
-func copyEvidence(ctx context.Context, from, db, to string, keys *seal.Keyring) (copied, missing int, err error) {
-	files, err := evidence.Open(from, keys)
-	if err != nil {
-		return 0, 0, err
-	}
+// copyEvidence copies from files into the folder to the sealed evidence
+// files that the database file db names (the backup's, or the restored
+// one's), so the files and the rows that point at them travel together.
+func copyEvidence(ctx context.Context, files *evidence.Store, db, to string, keys *seal.Keyring) (copied, missing int, err error) {
 	opts := store.DefaultOptions()
 	opts.Keys = keys
 	named, err := store.Open(db, opts)
@@ -102,7 +97,11 @@ func cmdRestore(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := os.Stat(from); errors.Is(err, iofs.ErrNotExist) {
 		return nil
 	}
-	copied, missing, err := copyEvidence(ctx, from, cfg.DB, evidenceDir(cfg), keys)
+	backupFiles, err := evidence.Open(from, keys)
+	if err != nil {
+		return err
+	}
+	copied, missing, err := copyEvidence(ctx, backupFiles, cfg.DB, evidenceDir(cfg), keys)
 	if err != nil {
 		return fmt.Errorf("database restored, but its evidence files were not: %w", err)
 	}

@@ -59,17 +59,27 @@ func startEvidence(ctx context.Context, db *store.DB, keys *seal.Keyring, cfg *c
 	return files
 }
 
-// resealEvidence re-seals the evidence files under the keyring's active
-// key. `hotline key rotate` must run it before it drops the old keys, or
-// every file sealed under them stops opening. No evidence directory, no
-// files to re-seal.
-func resealEvidence(ctx context.Context, db *store.DB, keys *seal.Keyring, cfg *config) (int, error) {
+// existingEvidence opens the evidence folder of an install that has one,
+// with keys loaded only then; nil when it never kept evidence (the backup,
+// retention and rotation commands then have no files to handle).
+func existingEvidence(cfg *config, keys func() (*seal.Keyring, error)) (*evidence.Store, error) {
 	dir := evidenceDir(cfg)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return 0, nil
+		return nil, nil
 	}
-	files, err := evidence.Open(dir, keys)
+	k, err := keys()
 	if err != nil {
+		return nil, err
+	}
+	return evidence.Open(dir, k)
+}
+
+// resealEvidence re-seals the evidence files under the keyring's active
+// key. `hotline key rotate` must run it before it drops the old keys, or
+// every file sealed under them stops opening.
+func resealEvidence(ctx context.Context, db *store.DB, keys *seal.Keyring, cfg *config) (int, error) {
+	files, err := existingEvidence(cfg, func() (*seal.Keyring, error) { return keys, nil })
+	if files == nil || err != nil {
 		return 0, err
 	}
 	return files.Reseal(ctx, db)

@@ -2,17 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	iofs "io/fs"
 	"log/slog"
 	"os"
 	"strconv"
 	"time"
 
 	"hotline/evidence"
+	"hotline/internal/seal"
 	"hotline/store"
 )
 
@@ -84,16 +83,8 @@ func cmdRetention(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "redacted %d cases closed before %s (%d messages, %d contacts)\n",
 		rep.Cases, cutoff.UTC().Format(time.DateOnly), rep.Messages, rep.Contacts)
-	dir := evidenceDir(cfg)
-	if _, err := os.Stat(dir); errors.Is(err, iofs.ErrNotExist) {
-		return nil
-	}
-	keys, err := loadKeys(cfg.KeyFile, cfg.DB)
-	if err != nil {
-		return err
-	}
-	files, err := evidence.Open(dir, keys)
-	if err != nil {
+	files, err := existingEvidence(cfg, func() (*seal.Keyring, error) { return loadKeys(cfg.KeyFile, cfg.DB) })
+	if files == nil || err != nil {
 		return err
 	}
 	n, err := files.PurgeRedacted(ctx, db)

@@ -10,10 +10,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+
+	"hotline/internal/atomicfile"
 )
 
 // Keyring is the set of keys from a key file: one lookup key for Hash, and
@@ -224,34 +225,5 @@ func LoadOrCreate(path string) (k *Keyring, created bool, err error) {
 // Save replaces the key file at path atomically (write, fsync, rename), so
 // a crash during a rotation leaves either the old file or the new one.
 func (k *Keyring) Save(path string) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".hotline-keys-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(k.MarshalText()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
+	return atomicfile.Write(path, k.MarshalText(), 0o600)
 }
