@@ -53,6 +53,19 @@ func statusError(status int) error {
 }
 
 // readCapped reads a body of at most max bytes.
+// fileIn reads a provider's answer to a file download: the file and its
+// type, or the error its status means.
+func fileIn(resp *http.Response, max int64, m hotline.Media) ([]byte, string, error) {
+	if resp.StatusCode != http.StatusOK {
+		return nil, "", statusError(resp.StatusCode)
+	}
+	data, err := readCapped(resp, max)
+	if err != nil {
+		return nil, "", err
+	}
+	return data, contentType(resp.Header.Get("Content-Type"), m), nil
+}
+
 func readCapped(resp *http.Response, max int64) ([]byte, error) {
 	if resp.ContentLength > max {
 		return nil, fmt.Errorf("%w (%d bytes announced)", ErrTooLarge, resp.ContentLength)

@@ -59,14 +59,7 @@ func (t *Telegram) Fetch(ctx context.Context, m hotline.Media) ([]byte, string, 
 		return nil, "", cleanErr(err) // the URL holds the bot token
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, "", statusError(resp.StatusCode)
-	}
-	data, err := readCapped(resp, max)
-	if err != nil {
-		return nil, "", err
-	}
-	return data, contentType(resp.Header.Get("Content-Type"), m), nil
+	return fileIn(resp, max, m)
 }
 
 // getFileError classifies a getFile refusal: "file is too big" never

@@ -104,13 +104,6 @@ func (t *Twilio) Fetch(ctx context.Context, m hotline.Media) ([]byte, string, er
 			continue
 		}
 		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return nil, "", statusError(resp.StatusCode)
-		}
-		data, err := readCapped(resp, max)
-		if err != nil {
-			return nil, "", err
-		}
-		return data, contentType(resp.Header.Get("Content-Type"), m), nil
+		return fileIn(resp, max, m)
 	}
 }
