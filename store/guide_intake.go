@@ -18,15 +18,23 @@ func (db *DB) RecordInboundGuided(ctx context.Context, in hotline.Inbound, t hot
 	return db.recordInboundWith(ctx, in, t, nil, reply)
 }
 
-// guideCaseSQL reads what the guide needs of an open case besides its
+// guideCaseColumns read what the guide needs of an open case c besides its
 // place: whether the people count is known, the items asked (joined with
 // commas; item names have none), and the latest asked and unanswered one.
-const guideCaseSQL = `
-		SELECT c.people_count IS NOT NULL,
+const guideCaseColumns = `c.people_count IS NOT NULL,
 			(SELECT group_concat(item, ',') FROM guide_items WHERE case_id = c.id),
 			(SELECT item FROM guide_items WHERE case_id = c.id AND answered_at IS NULL
-				ORDER BY asked_at DESC, item DESC LIMIT 1)
-		FROM cases c WHERE c.id = +?`
+				ORDER BY asked_at DESC, item DESC LIMIT 1)`
+
+// guideCaseSQL reads guideCaseColumns of a case found without them.
+const guideCaseSQL = `SELECT ` + guideCaseColumns + ` FROM cases c WHERE c.id = +?`
+
+// guideCase is the guide's part of an open case.
+type guideCase struct {
+	read           bool // by openCase, in the same statement
+	people         bool
+	asked, pending sql.NullString
+}
 
 // contactSafeSQL reads a contact's safe-to-contact flag before a message
 // that states it overwrites it.
@@ -60,21 +68,19 @@ func guideState(tx *writeTx, g guideContact, c *caseTriage, found bool, knowsPla
 	if knowsPlace {
 		st.Done = append(st.Done, itemLocation)
 	}
-	var (
-		people  bool
-		asked   sql.NullString
-		pending sql.NullString
-	)
-	if err := tx.QueryRow(guideCaseSQL, c.id).Scan(&people, &asked, &pending); err != nil {
-		return st, fmt.Errorf("store: guide case: %w", err)
+	gc := c.guide
+	if !gc.read {
+		if err := tx.QueryRow(guideCaseSQL, c.id).Scan(&gc.people, &gc.asked, &gc.pending); err != nil {
+			return st, fmt.Errorf("store: guide case: %w", err)
+		}
 	}
-	if people {
+	if gc.people {
 		st.Done = append(st.Done, itemPeople)
 	}
-	if asked.String != "" {
-		st.Done = append(st.Done, strings.Split(asked.String, ",")...)
+	if gc.asked.String != "" {
+		st.Done = append(st.Done, strings.Split(gc.asked.String, ",")...)
 	}
-	st.Pending = pending.String
+	st.Pending = gc.pending.String
 	return st, nil
 }
 

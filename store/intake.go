@@ -174,6 +174,7 @@ type caseTriage struct {
 	// written back as they are when nothing changed.
 	reasons, entities                 string
 	rawReasons, rawEntities, rawPlace []byte
+	guide                             guideCase // read by openCase for the guided intake
 }
 
 // sealedFields are the case's sealed columns for its update: the stored
@@ -244,7 +245,7 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		gc.safe = after // unchanged by this message
 	}
 
-	c, found, err := openCase(tx, contactID)
+	c, found, err := openCase(tx, contactID, reply != nil)
 	if err != nil {
 		return hotline.Receipt{}, err
 	}
@@ -401,25 +402,43 @@ func extendList[T comparable](tx *writeTx, oldText string, old, merged []T) (str
 
 // openCaseSQL finds a contact's newest case still being worked on.
 const openCaseSQL = `
-		SELECT id, ref, urgency, urgency_overridden, lang, reporter, country, province, place, lat, lon,
-			reasons, entities, last_inbound_at
+		SELECT ` + openCaseColumns + `
 		FROM cases
 		WHERE contact_id = +? AND status NOT IN ('resolved', 'closed')
 		ORDER BY id DESC LIMIT 1`
 
+const openCaseColumns = `id, ref, urgency, urgency_overridden, lang, reporter, country, province, place, lat, lon,
+			reasons, entities, last_inbound_at`
+
+// openCaseGuidedSQL is openCaseSQL with what the guided intake needs of
+// the case (guideCaseSQL) read in the same statement, since every guided
+// message would otherwise run both.
+const openCaseGuidedSQL = `
+		SELECT ` + openCaseColumns + `, ` + guideCaseColumns + `
+		FROM cases c
+		WHERE contact_id = +? AND status NOT IN ('resolved', 'closed')
+		ORDER BY id DESC LIMIT 1`
+
 // openCase finds the contact's case that is still being worked on; a person
-// who writes again after their case was closed starts a new one.
-func openCase(tx *writeTx, contactID int64) (caseTriage, bool, error) {
+// who writes again after their case was closed starts a new one. guided
+// also reads the case's guide state (c.guide), as it is before the message.
+func openCase(tx *writeTx, contactID int64, guided bool) (caseTriage, bool, error) {
 	var (
 		c        caseTriage
 		lat, lon sql.NullFloat64
 		urgency  int
 		reporter string
 	)
-	err := tx.QueryRow(openCaseSQL, contactID).Scan(
-		&c.id, &c.ref, &urgency, &c.overridden, &c.triage.Lang, &reporter,
+	dest := []any{&c.id, &c.ref, &urgency, &c.overridden, &c.triage.Lang, &reporter,
 		&c.triage.Location.Country, &c.triage.Location.Province, &c.rawPlace, &lat, &lon,
-		&c.rawReasons, &c.rawEntities, &c.lastIn)
+		&c.rawReasons, &c.rawEntities, &c.lastIn}
+	query := openCaseSQL
+	if guided {
+		query = openCaseGuidedSQL
+		dest = append(dest, &c.guide.people, &c.guide.asked, &c.guide.pending)
+		c.guide.read = true
+	}
+	err := tx.QueryRow(query, contactID).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return caseTriage{}, false, nil
 	}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -87,12 +89,14 @@ func TestStatementsPerMessage(t *testing.T) {
 		tr   hotline.Triage
 		max  int
 	}{
-		// savepoint, contact, open case, case insert, message, 2 audit events, ack, release
-		{"new case", "SMs1", tr, 9},
-		// savepoint, contact, open case, case update, message, audit event, ack, release
-		{"existing case", "SMs2", tr, 8},
+		// savepoint, contact, open case, case insert, message, the entity
+		// index's read-back, 2 audit events, ack, release
+		{"new case", "SMs1", tr, 10},
+		// savepoint, contact, open case, case update, message, entity
+		// read-back, audit event, ack, release
+		{"existing case", "SMs2", tr, 9},
 		// and a second audit event, the routing rules and the hand-off's audit event
-		{"existing case, urgency rises", "SMs3", hotline.Triage{Lang: "km", Urgency: hotline.Critical}, 11},
+		{"existing case, urgency rises", "SMs3", hotline.Triage{Lang: "km", Urgency: hotline.Critical}, 12},
 	} {
 		if _, err := db.RecordInbound(ctx, inbound(hotline.SMS, "+85510000123", step.ext, "fictional"), step.tr, ack); err != nil {
 			t.Fatal(err)
@@ -118,5 +122,51 @@ func TestStatementsPerMessage(t *testing.T) {
 		if strings.HasPrefix(s, "UPDATE cases") && s != "UPDATE cases SET last_inbound_at = ?, updated_at = ? WHERE id = ?" {
 			t.Errorf("a message that changes no triage wrote %q", s)
 		}
+	}
+}
+
+// The guided intake reads the case's guide state in the statement that
+// finds the case, and sees it as it was before the message.
+func TestGuidedMessageReadsCaseOnce(t *testing.T) {
+	db, _ := openTest(t, testOptions())
+	log := traceWriter(t, db)
+	ctx := context.Background()
+	var states []hotline.GuideState
+	reply := func(r hotline.Receipt, st hotline.GuideState) (string, hotline.GuideStep) {
+		states = append(states, st)
+		switch len(states) {
+		case 1:
+			return "ack", hotline.GuideStep{Ask: itemPeople, Question: "How many people?"}
+		case 2:
+			return "", hotline.GuideStep{Answered: itemPeople, Value: "3", Ask: itemLocation, Question: "Where?"}
+		}
+		return "", hotline.GuideStep{}
+	}
+	for i, body := range []string{"fictional help", "3", "fictional again"} {
+		in := inbound(hotline.SMS, "+85510000123", fmt.Sprintf("SMg%d", i), body)
+		if _, err := db.RecordInboundGuided(ctx, in, hotline.Triage{Lang: "en"}, reply); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range log.take() {
+		if strings.HasPrefix(s, "SELECT c.people_count") {
+			t.Errorf("guide state read apart from the case: %.80s", s)
+		}
+	}
+	if len(states) != 3 {
+		t.Fatalf("%d guide states", len(states))
+	}
+	plan := explain(t, db, openCaseGuidedSQL, []any{int64(1)})
+	if !strings.Contains(plan, "USING INDEX cases_contact") || strings.Contains(plan, "SCAN") {
+		t.Errorf("guided open case plan:\n%s", plan)
+	}
+	if states[0].CaseID != 0 || len(states[0].Done) != 0 {
+		t.Errorf("first message: %+v", states[0])
+	}
+	if states[1].CaseID == 0 || states[1].Pending != itemPeople || !slices.Contains(states[1].Done, itemPeople) {
+		t.Errorf("second message: %+v, want people pending and asked", states[1])
+	}
+	if states[2].Pending != itemLocation || !slices.Contains(states[2].Done, itemPeople) || !slices.Contains(states[2].Done, itemLocation) {
+		t.Errorf("third message: %+v, want location pending, people and location asked", states[2])
 	}
 }
