@@ -34,6 +34,12 @@ var (
 	rePassport = regexp.MustCompile(`\b[A-Z]{1,2}\d{7,8}\b`)
 )
 
+// reBareCC is a Cambodian or Korean mobile number written with its country
+// code but no "+" ("855 12 345 678", "82 10 1234 5678"), as families copy
+// it from a contact card. Only those two countries' mobile shapes, so that
+// other long numbers (amounts, ids) stay out; the store reads it as E.164.
+var reBareCC = regexp.MustCompile(`\b(?:855[ \-]?\(?0?\)?[1-9]\d(?:[ \-]?\d){6,7}|82[ \-]?\(?0?\)?1[016789](?:[ \-]?\d){7,8})\b`)
+
 var passportWords = []string{"passport", "여권", "លិខិតឆ្លងដែន", "护照", "hộ chiếu", "paspor", "พาสปอร์ต", "หนังสือเดินทาง"}
 
 // entities extracts what police can act on. Values are kept verbatim
@@ -81,6 +87,12 @@ func (e *engine) entities(s string, hits []hit, out []hotline.Entity) []hotline.
 			if n >= 9 && n <= 15 {
 				add(EntityPhone, m)
 			}
+		}
+		for _, ix := range reBareCC.FindAllStringIndex(s, -1) {
+			if ix[0] > 0 && s[ix[0]-1] == '+' {
+				continue // "+855 …": rePhone has it
+			}
+			add(EntityPhone, s[ix[0]:ix[1]])
 		}
 		for _, m := range reAmount.FindAllString(s, -1) {
 			add(EntityAmount, strings.TrimSpace(m))
