@@ -119,10 +119,17 @@ func linkEntity(tx *writeTx, n normEntity, caseID, msgID, at int64, state string
 const reindexBatch = 500
 
 // ReindexEntities fills the entity index from every inbound message already
-// stored (their triage and points), for databases that predate the index or
-// after the normalization changed. It is idempotent: a sighting already
-// indexed only keeps its earliest and latest times, and staff decisions
-// (confirmed, rejected, manual) are kept. It returns the messages read.
+// stored (their triage and points, read with their case's context), for
+// databases that predate the index or after the normalization changed: the
+// links the triage made are made anew, so a value an older normalization
+// wrote differently is dropped, and an entity no case mentions any more is
+// removed. It is idempotent, and staff decisions (confirmed, rejected,
+// manual) are kept as they are. It returns the messages read.
+//
+// A found link remembers the message it was first seen in (by received
+// time); if that message was stored after another message that also makes
+// the link (providers' clocks disagree) and no longer makes it itself, the
+// link is dropped: running reindex again brings it back.
 func (db *DB) ReindexEntities(ctx context.Context) (int, error) {
 	var after int64
 	total := 0
@@ -161,9 +168,26 @@ func (db *DB) ReindexEntities(ctx context.Context) (int, error) {
 			return total, err
 		}
 		if len(batch) == 0 {
-			return total, nil
+			return total, db.dropOrphanEntities(ctx)
 		}
 		err = db.write(ctx, func(tx *writeTx) error {
+			// Links the triage made from these messages are made again
+			// below under today's normalization; dropping them first drops
+			// the ones an older normalization made (a number kept as
+			// dialled, "0101234…", before local numbers were understood).
+			// Staff decisions are not "found" and stay.
+			lo, hi := batch[0].id, batch[len(batch)-1].id
+			cleared := map[int64]bool{}
+			for _, r := range batch {
+				if cleared[r.caseID] {
+					continue
+				}
+				cleared[r.caseID] = true
+				if _, err := tx.Exec(`DELETE FROM entity_cases WHERE case_id = ? AND state = 'found' AND message_id BETWEEN ? AND ?`,
+					r.caseID, lo, hi); err != nil {
+					return fmt.Errorf("store: reindex clear: %w", err)
+				}
+			}
 			for _, r := range batch {
 				if err := indexEntities(tx, r.caseID, r.id, fromMS(r.at), r.t, r.lat, r.lon); err != nil {
 					return err
@@ -177,4 +201,16 @@ func (db *DB) ReindexEntities(ctx context.Context) (int, error) {
 		total += len(batch)
 		after = batch[len(batch)-1].id
 	}
+}
+
+// dropOrphanEntities removes entities no case links to any more, the
+// leftovers of an older normalization, so the entity pages and exports do
+// not list values nobody mentions.
+func (db *DB) dropOrphanEntities(ctx context.Context) error {
+	return db.write(ctx, func(tx *writeTx) error {
+		if _, err := tx.Exec(`DELETE FROM entities WHERE NOT EXISTS (SELECT 1 FROM entity_cases ec WHERE ec.entity_id = entities.id)`); err != nil {
+			return fmt.Errorf("store: reindex orphans: %w", err)
+		}
+		return nil
+	})
 }

@@ -190,29 +190,62 @@ func TestSamePersonEnglishNameNeedsProvince(t *testing.T) {
 
 // `hotline entities reindex` re-reads every message with the case's
 // context, so an index built before local numbers were understood links
-// them after it.
+// them after it, and the value the old normalization wrote is gone, except
+// where staff decided about it.
 func TestReindexNormalizesLocalNumbers(t *testing.T) {
 	db, _ := openTest(t, Options{GroupCommit: true})
+	ctx := context.Background()
 	form := recordTriaged(t, db, webForm("re-form-1", "아들 번호 010-0000-1234 로 연락이 안 돼요", "", "KR", "", hotline.ReporterFamily))
 	sms := recordTriaged(t, db, inbound(hotline.SMS, "+821000001234", "re-sms-1", "도와주세요"))
-	// The index as the old normalization left it: the number as dialled.
-	err := db.write(context.Background(), func(tx *writeTx) error {
-		if _, err := tx.Exec(`DELETE FROM entity_cases`); err != nil {
+	kept := recordTriaged(t, db, inbound(hotline.SMS, "+85510000789", "re-sms-2", "ខ្ញុំត្រូវការជំនួយ"))
+	// The index as the old normalization left it: the number as dialled,
+	// which staff had also confirmed on a third case.
+	const old = "01000001234"
+	err := db.write(ctx, func(tx *writeTx) error {
+		if _, err := tx.Exec(`UPDATE entities SET value = ?, value_hash = ? WHERE kind = ?`,
+			tx.sl.text(colEntityValue, old), tx.sl.entityHash(KindPhone, old), KindPhone); err != nil {
 			return err
 		}
-		_, err := tx.Exec(`DELETE FROM entities`)
+		if _, err := tx.Exec(`INSERT INTO entity_cases (entity_id, case_id, first_seen, last_seen, state)
+			SELECT id, ?, 1, 1, 'confirmed' FROM entities WHERE kind = ?`, kept, KindPhone); err != nil {
+			return err
+		}
+		// And a value no case mentions any more.
+		_, err := tx.Exec(`INSERT INTO entities (kind, value, value_hash, created_at) VALUES (?, ?, ?, 1)`,
+			KindPhone, tx.sl.text(colEntityValue, "0990000123"), tx.sl.entityHash(KindPhone, "0990000123"))
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := sharedWith(t, db, sms, form); len(got) != 0 {
-		t.Fatalf("linked without an index: %v", got)
+		t.Fatalf("linked before reindex: %v", got)
 	}
-	if _, err := db.ReindexEntities(context.Background()); err != nil {
+	if _, err := db.ReindexEntities(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := sharedWith(t, db, sms, form); len(got) != 1 || got[0] != KindPhone {
 		t.Errorf("after reindex the SMS shares %v with the form, want the phone number", got)
+	}
+	oldLinks := func(caseID int64) int {
+		return count(t, db, `SELECT count(*) FROM entity_cases ec JOIN entities e ON e.id = ec.entity_id
+			WHERE e.value_hash = ? AND ec.case_id = ?`, db.sl.entityHash(KindPhone, old), caseID)
+	}
+	if n := oldLinks(form); n != 0 {
+		t.Errorf("the form still links the number as dialled (%d)", n)
+	}
+	if n := oldLinks(kept); n != 1 {
+		t.Errorf("staff's confirmed link was dropped by reindex (%d)", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM entities WHERE value_hash = ?`, db.sl.entityHash(KindPhone, "0990000123")); n != 0 {
+		t.Errorf("an entity no case mentions is still listed")
+	}
+	// Running it again changes nothing.
+	before := count(t, db, `SELECT count(*) FROM entity_cases`)
+	if _, err := db.ReindexEntities(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := count(t, db, `SELECT count(*) FROM entity_cases`); after != before {
+		t.Errorf("second reindex: %d links, first %d", after, before)
 	}
 }
