@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"hotline"
@@ -15,7 +16,7 @@ import (
 // case, inside the intake's own unit of work: a case is linked the moment
 // it is stored, and a crash loses neither or both.
 func indexEntities(tx *writeTx, caseID, msgID int64, at time.Time, t hotline.Triage, lat, lon *float64) error {
-	home, person, err := messageContext(tx, msgID)
+	home, person, err := messageContext(tx, msgID, t)
 	if err != nil {
 		return err
 	}
@@ -36,45 +37,65 @@ func indexEntities(tx *writeTx, caseID, msgID int64, at time.Time, t hotline.Tri
 // else the case's guess), which decides how a local phone number is read,
 // and the folded name of the person in danger, if the message names them:
 // the web form's "name of the person in danger", or the sender's own
-// profile name (WhatsApp, Telegram) when the case is a self-report. The
+// profile name (WhatsApp, Telegram) when the message is a self-report. The
 // message and its case are already written, so it reads them back rather
 // than widening intake's call.
-func messageContext(tx *writeTx, msgID int64) (home, person string, err error) {
-	var channel, reporter string
-	var meta, name any
-	err = tx.QueryRow(`SELECT m.channel, c.nationality, c.reporter, m.meta, ct.name
-		FROM messages m JOIN cases c ON c.id = m.case_id JOIN contacts ct ON ct.id = m.contact_id
-		WHERE m.id = ?`, msgID).Scan(&channel, &home, &reporter, &meta, &name)
+//
+// It runs for every inbound message, so it reads what it needs only: the
+// first query touches columns stored early in their rows; the meta, the
+// name and the nationality (stored after the sealed columns) are read only
+// when there is something to read them for.
+func messageContext(tx *writeTx, msgID int64, t hotline.Triage) (home, person string, err error) {
+	var channel string
+	var caseID, contactID int64
+	err = tx.QueryRow(`SELECT channel, case_id, contact_id FROM messages WHERE id = ?`, msgID).Scan(&channel, &caseID, &contactID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", nil
 	}
 	if err != nil {
 		return "", "", fmt.Errorf("store: entity context: %w", err)
 	}
-	if channel == string(hotline.Web) {
-		var m map[string]string
-		if b, err := storedBytes(meta); err == nil && len(b) > 0 {
-			text, err := tx.sl.open(colMessageMeta, b)
-			if err != nil {
-				return "", "", err
-			}
-			_ = json.Unmarshal([]byte(text), &m) // an unreadable meta names no one
+	switch {
+	case channel == string(hotline.Web):
+		var text string
+		if err := tx.QueryRow(`SELECT meta FROM messages WHERE id = ?`, msgID).Scan(tx.sl.into(colMessageMeta, &text)); err != nil {
+			return "", "", fmt.Errorf("store: entity context meta: %w", err)
 		}
+		var m map[string]string
+		_ = json.Unmarshal([]byte(text), &m) // an unreadable meta names no one
 		if n := m["nationality"]; n != "" && n != "other" {
 			home = n
 		}
-		return home, personKey(m["person_name"]), nil
+		person = personKey(m["person_name"])
+	case t.Reporter == hotline.ReporterSelf:
+		var name string
+		if err := tx.QueryRow(`SELECT name FROM contacts WHERE id = ?`, contactID).Scan(tx.sl.into(colContactName, &name)); err != nil {
+			return "", "", fmt.Errorf("store: entity context name: %w", err)
+		}
+		person = personKey(name)
 	}
-	if reporter == string(hotline.ReporterSelf) {
-		if b, err := storedBytes(name); err == nil && len(b) > 0 {
-			n, err := tx.sl.open(colContactName, b)
-			if err != nil {
-				return "", "", err
-			}
-			person = personKey(n)
+	if home == "" && hasLocalPhone(t) {
+		if err := tx.QueryRow(`SELECT nationality FROM cases WHERE id = ?`, caseID).Scan(&home); err != nil {
+			return "", "", fmt.Errorf("store: entity context nationality: %w", err)
 		}
 	}
 	return home, person, nil
+}
+
+// hasLocalPhone reports whether the triage found a number written the
+// local way (a leading 0, not the international 00), the only kind whose
+// reading depends on the case's country.
+func hasLocalPhone(t hotline.Triage) bool {
+	for _, e := range t.Entities {
+		if e.Kind != "phone" && e.Kind != "whatsapp" {
+			continue
+		}
+		v := strings.TrimLeft(e.Value, " (")
+		if strings.HasPrefix(v, "0") && !strings.HasPrefix(v, "00") {
+			return true
+		}
+	}
+	return false
 }
 
 // entityIDSQL finds or creates an entity. The no-op update makes RETURNING
