@@ -49,8 +49,8 @@ func phoneE164(s, home string) string {
 		return ""
 	}
 	d = dropTrunk(d)
-	if len(d) < 8 || len(d) > 15 {
-		return ""
+	if len(d) < 8 || len(d) > 15 || hasTrunk(d) {
+		return "" // a second 0 after the country code is no number
 	}
 	return d
 }
@@ -69,6 +69,12 @@ func localE164(d, home string) string {
 		return "855" + d[1:]
 	}
 	return d
+}
+
+// hasTrunk reports whether d has a 0 right after a Cambodian or Korean
+// country code.
+func hasTrunk(d string) bool {
+	return strings.HasPrefix(d, "8550") || strings.HasPrefix(d, "820")
 }
 
 // dropTrunk removes a trunk 0 written after the country code, as in

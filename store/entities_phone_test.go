@@ -49,6 +49,7 @@ func TestPhoneE164(t *testing.T) {
 		{"junk: slash date", "01/02/2024", "", ""},
 		{"junk: empty", "", "", ""},
 		{"junk: anonymous web address", "anon:f00dfeed", "", ""},
+		{"junk: a second 0 after the country code", "0082 00 000 000", "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
