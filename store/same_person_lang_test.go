@@ -249,3 +249,41 @@ func TestReindexNormalizesLocalNumbers(t *testing.T) {
 		t.Errorf("second reindex: %d links, first %d", after, before)
 	}
 }
+
+// A name's proposal tells where the other case is, so a responder sees it
+// only for cases handed over with the location shared as well.
+func TestSamePersonNameNeedsLocationForResponders(t *testing.T) {
+	db, _ := openTest(t, Options{GroupCommit: true})
+	ctx := context.Background()
+	a := recordTriaged(t, db, webForm("sc-form-1", "My cousin is held in a compound and cannot leave.\nSihanoukville",
+		"Dara Sok", "KH", "", hotline.ReporterFamily))
+	wa := inbound(hotline.WhatsApp, "whatsapp:+85510000456", "sc-wa-1", "I am trapped in a compound in Sihanoukville, please help me")
+	wa.Name = "Dara Sok"
+	b := recordTriaged(t, db, wa)
+	admin := seedAdmin(t, db)
+	entitiesOnly, err := db.CreateOrganisation(ctx, admin, "Entities only unit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withPlace, err := db.CreateOrganisation(ctx, admin, "Entities and location unit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{a, b} {
+		if _, err := db.HandOff(ctx, admin, id, entitiesOnly.ID, []string{hotline.ShareEntities}, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.HandOff(ctx, admin, id, withPlace.ID, []string{hotline.ShareEntities, hotline.ShareLocation}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := linkedTo(t, db, a, Scope{Org: entitiesOnly.ID}); len(got) != 0 {
+		t.Errorf("responder without the location sees %v", got)
+	}
+	if got := linkedTo(t, db, a, Scope{Org: withPlace.ID})[b]; len(got) != 1 || got[0] != KindPerson {
+		t.Errorf("responder with the location sees %v, want the name", got)
+	}
+	if got := linkedTo(t, db, a, Scope{})[b]; len(got) != 1 || got[0] != KindPerson {
+		t.Errorf("staff see %v, want the name", got)
+	}
+}
