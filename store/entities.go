@@ -44,12 +44,14 @@ func scopeSQL(s Scope, col, kind string) (string, []any) {
 
 // CaseEntities lists the entities of case caseID (rejected ones too, so
 // that staff see what they rejected), each with the other cases the scope
-// may see that mention it, or, for a place, a neighbouring cell.
+// may see that mention it, or, for a place, a neighbouring cell. A
+// person's name is not among them: it is a victim's, and shows only as a
+// same-person proposal (SamePersonCases), with its province.
 func (db *DB) CaseEntities(ctx context.Context, caseID int64, sc Scope) ([]CaseEntity, error) {
 	rows, err := db.rdb.QueryContext(ctx, `
 		SELECT e.id, e.kind, e.value, e.lat, e.lon, ec.state, ec.first_seen
 		FROM entity_cases ec JOIN entities e ON e.id = ec.entity_id
-		WHERE ec.case_id = ?`, caseID)
+		WHERE ec.case_id = ? AND e.kind <> '`+KindPerson+`'`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("store: case entities: %w", err)
 	}
@@ -151,7 +153,8 @@ func (db *DB) entityCases(ctx context.Context, ids []int64, kind string, sc Scop
 func (db *DB) Entity(ctx context.Context, id int64) (IndexedEntity, error) {
 	var e IndexedEntity
 	var lat, lon sql.NullFloat64
-	err := db.rdb.QueryRowContext(ctx, `SELECT id, kind, value, lat, lon FROM entities WHERE id = ?`, id).
+	// A victim's name is never a task-force entity page.
+	err := db.rdb.QueryRowContext(ctx, `SELECT id, kind, value, lat, lon FROM entities WHERE id = ? AND kind <> '`+KindPerson+`'`, id).
 		Scan(&e.ID, &e.Kind, db.sl.into(colEntityValue, &e.Value), &lat, &lon)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, hotline.Errorf(hotline.ENOTFOUND, "entity %d not found", id)
@@ -230,12 +233,13 @@ func (db *DB) AddEntity(ctx context.Context, actor hotline.Staff, caseID int64, 
 }
 
 // BusiestEntities lists the entities in the most cases (not rejected)
-// whose sighting falls in [from, to), most first.
+// whose sighting falls in [from, to), most first; victims' names are not
+// the task force's entities and are never listed.
 func (db *DB) BusiestEntities(ctx context.Context, from, to time.Time, kinds []string, limit int) ([]IndexedEntity, error) {
 	args := []any{ms(from), ms(to)}
 	q := `SELECT e.id, e.kind, e.value, e.lat, e.lon, count(DISTINCT ec.case_id) AS n
 		FROM entity_cases ec JOIN entities e ON e.id = ec.entity_id
-		WHERE ec.state <> 'rejected' AND ec.last_seen >= ? AND ec.first_seen < ?`
+		WHERE ec.state <> 'rejected' AND ec.last_seen >= ? AND ec.first_seen < ? AND e.kind <> '` + KindPerson + `'`
 	if len(kinds) > 0 {
 		q += ` AND e.kind IN (?` + strings.Repeat(",?", len(kinds)-1) + `)`
 		for _, k := range kinds {

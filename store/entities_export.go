@@ -138,6 +138,7 @@ func (db *DB) exportEntities(ctx context.Context, set *ExportSet, at map[int64]i
 		SELECT e.id, e.kind, e.value, e.lat, e.lon, ec.case_id, ec.state, ec.first_seen, ec.last_seen
 		FROM entity_cases ec JOIN entities e ON e.id = ec.entity_id JOIN cases c ON c.id = ec.case_id
 		WHERE c.created_at >= ? AND c.created_at < ? AND ec.state <> 'rejected'
+			AND e.kind <> '`+KindPerson+`' -- a victim's name never leaves in an export
 		ORDER BY e.id, ec.case_id`, ms(set.From), ms(set.To))
 	if err != nil {
 		return fmt.Errorf("store: export entities: %w", err)

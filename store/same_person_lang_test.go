@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"testing"
+	"time"
 
 	"hotline"
 	"hotline/channels/webform"
@@ -133,6 +134,31 @@ func TestSamePersonKhmerNameAndPlace(t *testing.T) {
 		t.Errorf("a family member's own name was taken for the person's: %v", got)
 	}
 	assertSeparate(t, db, form, self, brother)
+
+	// The name is a victim's: a same-person signal only, never a case
+	// entity, a task-force entity or its page.
+	ctx := context.Background()
+	ents, err := db.CaseEntities(ctx, form, Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if e.Kind == KindPerson {
+			t.Errorf("the case's entity list shows the name: %+v", e)
+		}
+	}
+	busy, err := db.BusiestEntities(ctx, time.Time{}, time.Now().Add(time.Hour), nil, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range busy {
+		if e.Kind == KindPerson {
+			t.Errorf("the task-force overview lists a name: %+v", e)
+		}
+	}
+	if _, err := db.Entity(ctx, list[0].ID); hotline.ErrorCode(err) != hotline.ENOTFOUND {
+		t.Errorf("a name has an entity page: %v", err)
+	}
 }
 
 // (en) One name in two provinces is two people as far as the hotline can
@@ -174,10 +200,10 @@ func TestSamePersonEnglishNameNeedsProvince(t *testing.T) {
 	}
 	// Staff rejecting the name on one case takes it out of the proposal.
 	admin := seedAdmin(t, db)
-	list, _ := db.CaseEntities(ctx, self, Scope{})
+	list, _ := db.SamePersonCases(ctx, self, Scope{})
 	p := entityByKind(list, KindPerson)
 	if p == nil {
-		t.Fatalf("no name indexed on the WhatsApp case: %+v", list)
+		t.Fatalf("no name proposed on the WhatsApp case: %+v", list)
 	}
 	assertSeparate(t, db, shv, pp, self, noPlace)
 	if err := db.SetEntityState(ctx, admin, p.ID, self, EntityRejected); err != nil {
