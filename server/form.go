@@ -38,7 +38,7 @@ var langNames = map[string]string{"km": "ខ្មែរ", "ko": "한국어", "e
 // error summary follows this order.
 var formFields = []string{
 	webform.FieldWhat, webform.FieldWhere, webform.FieldLocation, webform.FieldReporter,
-	webform.FieldNationality, webform.FieldContact, webform.FieldSafe,
+	webform.FieldPersonName, webform.FieldNationality, webform.FieldContact, webform.FieldSafe,
 }
 
 // formHandler serves the public form. It sets no cookie at any point: a
@@ -196,7 +196,7 @@ func (h *formHandler) form(form url.Values, errs webform.FieldErrors, lang strin
 	}
 	for _, k := range []string{
 		webform.FieldWhat, webform.FieldWhere, webform.FieldLat, webform.FieldLon, webform.FieldReporter,
-		webform.FieldNationality, webform.FieldContact, webform.FieldSafe,
+		webform.FieldPersonName, webform.FieldNationality, webform.FieldContact, webform.FieldSafe,
 	} {
 		f.Values[k] = form.Get(k)
 	}

@@ -354,7 +354,7 @@ func TestFormInvalidKeepsEverything(t *testing.T) {
 	form := url.Values{
 		"token": {s.token("ko")}, "lang": {"ko"}, "what": {"   "}, "where": {`프놈펜 "골든" 빌딩 <3층>`},
 		"lat": {"11.5564"}, "lon": {"104.9282"}, "reporter": {"family"}, "nationality": {"KR"},
-		"contact": {"+82 10-0000-1234"}, "safe_to_contact": {"unsure"},
+		"person_name": {"김민준"}, "contact": {"+82 10-0000-1234"}, "safe_to_contact": {"unsure"},
 	}
 	p := s.post(form)
 	if p.resp.StatusCode != 400 {
@@ -367,7 +367,7 @@ func TestFormInvalidKeepsEverything(t *testing.T) {
 	if !strings.Contains(p.body, `<p class="error" id="what-error">`+msg+`</p>`) {
 		t.Errorf("problem not named next to its field in Korean")
 	}
-	for _, f := range []string{"where", "lat", "lon", "contact"} {
+	for _, f := range []string{"where", "lat", "lon", "person_name", "contact"} {
 		if got := fieldValue(t, p.body, f); got != form.Get(f) {
 			t.Errorf("%s = %q, want %q", f, got, form.Get(f))
 		}
