@@ -95,7 +95,7 @@ func (a *admin) show(c *fiber.Ctx, status int, edit func(v *adminView, p *consol
 		return err
 	}
 	v := &adminView{Roles: []string{hotline.RoleAgent, hotline.RoleResponder, hotline.RoleAdmin}, MyUserID: s.Staff.ID}
-	for _, st := range people {
+	for _, st := range realAccounts(people) {
 		v.People = append(v.People, adminRow{Staff: st, Disabled: off[st.ID]})
 	}
 	if v.Orgs, err = a.h.db.Organisations(ctx); err != nil {

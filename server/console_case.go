@@ -184,7 +184,7 @@ func (h *console) showCase(c *fiber.Ctx, id int64, status int, edit func(v *case
 		if err != nil {
 			return err
 		}
-		for _, u := range people {
+		for _, u := range realAccounts(people) {
 			if u.Role != hotline.RoleResponder {
 				v.Assignable = append(v.Assignable, u)
 			}
