@@ -36,10 +36,6 @@ type guideCase struct {
 	asked, pending sql.NullString
 }
 
-// contactSafeSQL reads a contact's safe-to-contact flag before a message
-// that states it overwrites it.
-const contactSafeSQL = `SELECT safe_to_contact FROM contacts WHERE channel = ? AND address_hash = ?`
-
 // guideContact is the contact's part of the guide's state, as it was
 // before the message.
 type guideContact struct {

@@ -216,38 +216,23 @@ type (
 
 func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline.Triage, p *encodedInbound, ack hotline.AckFunc, reply hotline.ReplyFunc) (hotline.Receipt, error) {
 	var safe sql.NullBool
-	var gc guideContact // the guide reads the contact as it was before this message
 	if in.SafeToContact != nil {
 		safe = sql.NullBool{Bool: *in.SafeToContact, Valid: true}
-		if reply != nil {
-			err := tx.QueryRow(contactSafeSQL, string(in.Channel), p.fromHash).Scan(&gc.safe)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return hotline.Receipt{}, fmt.Errorf("store: guide contact: %w", err)
-			}
-		}
 	}
-	var contactID int64
-	var dnc bool
-	var after sql.NullBool
-	err := tx.QueryRow(`
-		INSERT INTO contacts (channel, address, address_hash, region, name, safe_to_contact, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (channel, address_hash) DO UPDATE SET
-			name = CASE WHEN contacts.name = '' THEN excluded.name ELSE contacts.name END,
-			safe_to_contact = COALESCE(excluded.safe_to_contact, contacts.safe_to_contact)
-		RETURNING id, do_not_contact, discreet, safe_to_contact`,
-		string(in.Channel), p.from, p.fromHash, regionOf(in.From), p.name, safe, ms(now)).Scan(&contactID, &dnc, &gc.discreet, &after)
-	if err != nil {
-		return hotline.Receipt{}, fmt.Errorf("store: contact upsert: %w", err)
-	}
-	gc.dnc = dnc
-	if in.SafeToContact == nil {
-		gc.safe = after // unchanged by this message
-	}
-
-	c, found, err := openCase(tx, contactID, reply != nil)
+	contactID, gc, created, err := upsertContact(tx, now, in, p, safe)
 	if err != nil {
 		return hotline.Receipt{}, err
+	}
+	dnc := gc.dnc
+
+	// A contact created just now has no case yet (cases reference their
+	// contact, so none can outlive one whose id was reused).
+	var c caseTriage
+	found := false
+	if !created {
+		if c, found, err = openCase(tx, contactID, reply != nil); err != nil {
+			return hotline.Receipt{}, err
+		}
 	}
 	var merged hotline.Triage
 	before := c.triage.Urgency
@@ -351,6 +336,68 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		}
 	}
 	return r, nil
+}
+
+// contactSQL finds the sender's contact row, with what intake needs of it.
+const contactSQL = `
+		SELECT id, do_not_contact, discreet, safe_to_contact, name = ''
+		FROM contacts WHERE channel = +? AND address_hash = +?`
+
+// upsertContact finds or creates the sender's contact and returns it as it
+// was before this message (the guide decides on that). A known contact is
+// read, and written only when the message brings a name it lacked or
+// states whether it is safe to contact: an upsert would rewrite the row,
+// and answer through RETURNING, for every message.
+func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInbound, safe sql.NullBool) (id int64, gc guideContact, created bool, err error) {
+	var nameEmpty bool
+	err = tx.QueryRow(contactSQL, string(in.Channel), p.fromHash).Scan(&id, &gc.dnc, &gc.discreet, &gc.safe, &nameEmpty)
+	if errors.Is(err, sql.ErrNoRows) {
+		// New: the writer holds the write lock, so nobody inserts it meanwhile;
+		// ON CONFLICT keeps the statement right even so.
+		var after sql.NullBool
+		err = tx.QueryRow(`
+			INSERT INTO contacts (channel, address, address_hash, region, name, safe_to_contact, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (channel, address_hash) DO UPDATE SET
+				name = CASE WHEN contacts.name = '' THEN excluded.name ELSE contacts.name END,
+				safe_to_contact = COALESCE(excluded.safe_to_contact, contacts.safe_to_contact)
+			RETURNING id, do_not_contact, discreet, safe_to_contact`,
+			string(in.Channel), p.from, p.fromHash, regionOf(in.From), p.name, safe, ms(now)).Scan(&id, &gc.dnc, &gc.discreet, &after)
+		if err != nil {
+			return 0, gc, false, fmt.Errorf("store: contact insert: %w", err)
+		}
+		return id, gc, true, nil // gc.safe: unknown before this message
+	}
+	if err != nil {
+		return 0, gc, false, fmt.Errorf("store: contact: %w", err)
+	}
+	newName := nameEmpty && !isEmptyText(p.name)
+	if newName || (safe.Valid && safe != gc.safe) {
+		name := p.name
+		if !newName {
+			name = ""
+		}
+		if _, err := tx.Exec(`
+			UPDATE contacts SET name = CASE WHEN name = '' THEN ? ELSE name END,
+				safe_to_contact = COALESCE(?, safe_to_contact)
+			WHERE id = ?`, name, safe, id); err != nil {
+			return 0, gc, false, fmt.Errorf("store: contact update: %w", err)
+		}
+	}
+	return id, gc, false, nil
+}
+
+// isEmptyText reports whether a sealed-or-plain column value is empty.
+func isEmptyText(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case []byte:
+		return len(v) == 0
+	}
+	return false
 }
 
 // merge folds t into the case's triage and returns the JSON of the merged

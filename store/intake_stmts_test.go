@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -89,10 +90,10 @@ func TestStatementsPerMessage(t *testing.T) {
 		tr   hotline.Triage
 		max  int
 	}{
-		// savepoint, contact, open case, case insert, message, the entity
-		// index's read-back, 2 audit events, ack, release
+		// savepoint, contact read and insert, case insert, message, the
+		// entity index's read-back, 2 audit events, ack, release
 		{"new case", "SMs1", tr, 10},
-		// savepoint, contact, open case, case update, message, entity
+		// savepoint, contact read, open case, case update, message, entity
 		// read-back, audit event, ack, release
 		{"existing case", "SMs2", tr, 9},
 		// and a second audit event, the routing rules and the hand-off's audit event
@@ -104,6 +105,9 @@ func TestStatementsPerMessage(t *testing.T) {
 		stmts := unitStatements(log.take())
 		for _, s := range stmts {
 			t.Logf("%s: %.90s", step.name, s)
+			if step.name != "new case" && (strings.HasPrefix(s, "INSERT INTO contacts") || strings.HasPrefix(s, "UPDATE contacts")) {
+				t.Errorf("%s: a known contact with nothing new was written: %.60s", step.name, s)
+			}
 			if strings.HasPrefix(s, "SELECT") && strings.Contains(s, "FROM audit_events") {
 				t.Errorf("%s: the writer read the audit chain's head again", step.name)
 			}
@@ -156,6 +160,9 @@ func TestGuidedMessageReadsCaseOnce(t *testing.T) {
 	if len(states) != 3 {
 		t.Fatalf("%d guide states", len(states))
 	}
+	if plan := explain(t, db, contactSQL, []any{"sms", []byte("h")}); !strings.Contains(plan, "USING INDEX contacts_address_hash") || strings.Contains(plan, "SCAN") {
+		t.Errorf("contact plan:\n%s", plan)
+	}
 	plan := explain(t, db, openCaseGuidedSQL, []any{int64(1)})
 	if !strings.Contains(plan, "USING INDEX cases_contact") || strings.Contains(plan, "SCAN") {
 		t.Errorf("guided open case plan:\n%s", plan)
@@ -168,5 +175,67 @@ func TestGuidedMessageReadsCaseOnce(t *testing.T) {
 	}
 	if states[2].Pending != itemLocation || !slices.Contains(states[2].Done, itemPeople) || !slices.Contains(states[2].Done, itemLocation) {
 		t.Errorf("third message: %+v, want location pending, people and location asked", states[2])
+	}
+}
+
+// A known contact is written only when a message brings something new,
+// and the guide still sees the contact as it was before the message.
+func TestContactWrittenOnlyWhenChanged(t *testing.T) {
+	db, _ := openTest(t, testOptions())
+	log := traceWriter(t, db)
+	ctx := context.Background()
+	var seen []hotline.GuideState
+	reply := func(r hotline.Receipt, st hotline.GuideState) (string, hotline.GuideStep) {
+		seen = append(seen, st)
+		return "", hotline.GuideStep{}
+	}
+	send := func(ext, name string, safe *bool) []string {
+		t.Helper()
+		in := inbound(hotline.WhatsApp, "+821000001234", ext, "fictional")
+		in.Name, in.SafeToContact = name, safe
+		if _, err := db.RecordInboundGuided(ctx, in, hotline.Triage{}, reply); err != nil {
+			t.Fatal(err)
+		}
+		var writes []string
+		for _, s := range log.take() {
+			if strings.HasPrefix(s, "UPDATE contacts") || strings.HasPrefix(s, "INSERT INTO contacts") {
+				writes = append(writes, s)
+			}
+		}
+		return writes
+	}
+	if w := send("WA1", "", nil); len(w) != 1 {
+		t.Fatalf("new contact: %d writes", len(w))
+	}
+	if w := send("WA2", "", nil); len(w) != 0 {
+		t.Errorf("nothing new: %d writes", len(w))
+	}
+	if w := send("WA3", "Fictional Kim", ptr(false)); len(w) != 1 {
+		t.Errorf("name and safety: %d writes", len(w))
+	}
+	if w := send("WA4", "Other Name", ptr(false)); len(w) != 0 {
+		t.Errorf("same safety, name already known: %d writes", len(w))
+	}
+	if w := send("WA5", "", ptr(true)); len(w) != 1 {
+		t.Errorf("safety changed: %d writes", len(w))
+	}
+	// The guide saw the flag as it was before each message: unknown, unknown,
+	// unknown, not safe, not safe.
+	want := []string{"", "", "", ModeSilent, ModeSilent}
+	for i, st := range seen {
+		if st.Mode != want[i] {
+			t.Errorf("message %d: guide mode %q, want %q", i+1, st.Mode, want[i])
+		}
+	}
+	var name []byte
+	var safe sql.NullBool
+	if err := db.rdb.QueryRow(`SELECT name, safe_to_contact FROM contacts`).Scan(&name, &safe); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.sl.open(colContactName, name); err != nil || got != "Fictional Kim" {
+		t.Errorf("name %q, %v: the first name given is kept", got, err)
+	}
+	if !safe.Valid || !safe.Bool {
+		t.Errorf("safe_to_contact %+v, want true", safe)
 	}
 }
