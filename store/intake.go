@@ -117,7 +117,9 @@ type encodedInbound struct {
 	triage            any
 	// fresh is the triage of a case this message opens, and reasons and
 	// entities its JSON columns (plain, for the memo), sealed as
-	// sealedReasons, sealedEntities and place.
+	// sealedReasons, sealedEntities and place: set by encodeFresh, on the
+	// writer, only when the message does open a case (most go to one that
+	// is open, and would pay for sealing what is never written).
 	fresh                         hotline.Triage
 	reasons, entities             string
 	sealedReasons, sealedEntities any
@@ -149,17 +151,23 @@ func encodeInbound(sl sealer, in hotline.Inbound, t hotline.Triage) (encodedInbo
 		return p, err
 	}
 	p.triage = sl.text(colMessageTriage, string(b))
+	return p, nil
+}
+
+// encodeFresh encodes and seals the columns of the case the message opens.
+func encodeFresh(sl sealer, t hotline.Triage, p *encodedInbound) error {
+	var err error
 	p.fresh = hotline.Triage{}.Merge(t, false)
 	if p.reasons, err = jsonText(p.fresh.Reasons); err != nil {
-		return p, err
+		return err
 	}
 	if p.entities, err = jsonText(p.fresh.Entities); err != nil {
-		return p, err
+		return err
 	}
 	p.sealedReasons = sl.text(colCaseReasons, p.reasons)
 	p.sealedEntities = sl.text(colCaseEntities, p.entities)
 	p.place = sl.text(colCasePlace, p.fresh.Location.Place)
-	return p, nil
+	return nil
 }
 
 // caseTriage is the part of a case row that triage merges into.
@@ -237,12 +245,15 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 	var merged hotline.Triage
 	before := c.triage.Urgency
 	knewPlace := found && (c.triage.Location.Province != "" || c.triage.Location.Lat != nil)
-	reasons, entities := p.reasons, p.entities
+	var reasons, entities string
 	if found {
 		if reasons, entities, err = c.merge(tx, t, &merged); err != nil {
 			return hotline.Receipt{}, err
 		}
 	} else {
+		if err := encodeFresh(tx.sl, t, p); err != nil {
+			return hotline.Receipt{}, err
+		}
 		merged = p.fresh
 	}
 	lastIn := max(c.lastIn, ms(at))

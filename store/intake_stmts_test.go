@@ -123,7 +123,9 @@ func TestStatementsPerMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range log.take() {
-		if strings.HasPrefix(s, "UPDATE cases") && s != "UPDATE cases SET last_inbound_at = ?, updated_at = ? WHERE id = ?" {
+		// (last_inbound_at stays when both messages fall in one millisecond)
+		if strings.HasPrefix(s, "UPDATE cases") && s != "UPDATE cases SET last_inbound_at = ?, updated_at = ? WHERE id = ?" &&
+			s != "UPDATE cases SET updated_at = ? WHERE id = ?" {
 			t.Errorf("a message that changes no triage wrote %q", s)
 		}
 	}
