@@ -29,6 +29,8 @@ type writeTx struct {
 	conn  *sqlite3.SQLiteConn
 	stmts map[string]*sqlite3.SQLiteStmt
 	args  []driver.NamedValue // scratch, reused by every statement
+	vals  []driver.Value      // scratch for QueryRow's row
+	row   writeRow            // QueryRow's answer, valid until the next statement
 	memo  map[string]any      // see decodeList
 	// trace, when set (by a test, from inside a unit), sees every
 	// statement the writer runs.
@@ -163,7 +165,14 @@ func (w *writeTx) QueryRow(query string, args ...any) *writeRow {
 	if err != nil {
 		return &writeRow{err: err}
 	}
-	vals := make([]driver.Value, len(rows.Columns()))
+	// The row's values live in scratch space reused by the next QueryRow:
+	// every caller scans at once (tx.QueryRow(...).Scan(...)).
+	n := len(rows.Columns())
+	if cap(w.vals) < n {
+		w.vals = make([]driver.Value, n)
+	}
+	vals := w.vals[:n]
+	clear(vals)
 	err = rows.Next(vals)
 	if cerr := rows.Close(); err == nil || errors.Is(err, io.EOF) {
 		if cerr != nil {
@@ -173,7 +182,8 @@ func (w *writeTx) QueryRow(query string, args ...any) *writeRow {
 	if errors.Is(err, io.EOF) {
 		err = sql.ErrNoRows
 	}
-	return &writeRow{vals: vals, err: err}
+	w.row = writeRow{vals: vals, err: err}
+	return &w.row
 }
 
 // writeRow is the result of QueryRow, like *sql.Row.
