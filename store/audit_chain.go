@@ -25,13 +25,70 @@ import (
 // auditContent is the canonical form of one event: a JSON array of exactly
 // the columns the hash covers, in a fixed order. JSON gives strings an
 // unambiguous encoding, so no two different rows share one.
+//
+// Every audit event (one or more per message) encodes it, so the common
+// case, strings of printable ASCII, is written directly, byte for byte as
+// encoding/json writes it (TestAuditContentMatchesJSON); anything else
+// goes through encoding/json, which defines the form.
 func auditContent(id, at int64, actor, action string, caseID sql.NullInt64, detail string) []byte {
+	b := make([]byte, 0, 48+len(actor)+len(action)+len(detail)+len(detail)/4)
+	b = append(b, '[')
+	b = strconv.AppendInt(b, id, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, at, 10)
+	b = append(b, ',')
+	ok := true
+	b, ok = appendASCIIString(b, actor, ok)
+	b = append(b, ',')
+	b, ok = appendASCIIString(b, action, ok)
+	b = append(b, ',')
+	if caseID.Valid {
+		b = strconv.AppendInt(b, caseID.Int64, 10)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, ',')
+	b, ok = appendASCIIString(b, detail, ok)
+	if ok {
+		return append(b, ']')
+	}
+	return auditContentJSON(id, at, actor, action, caseID, detail)
+}
+
+// auditContentJSON is the definition of auditContent.
+func auditContentJSON(id, at int64, actor, action string, caseID sql.NullInt64, detail string) []byte {
 	var cid any
 	if caseID.Valid {
 		cid = caseID.Int64
 	}
 	b, _ := json.Marshal([]any{id, at, actor, action, cid, detail}) // cannot fail for these types
 	return b
+}
+
+// appendASCIIString appends s as encoding/json quotes it, if s is
+// printable ASCII; ok turns false (and stays false) otherwise.
+func appendASCIIString(b []byte, s string, ok bool) ([]byte, bool) {
+	if !ok {
+		return b, false
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c >= 0x7f:
+			return b, false
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '<':
+			b = append(b, `\u003c`...)
+		case c == '>':
+			b = append(b, `\u003e`...)
+		case c == '&':
+			b = append(b, `\u0026`...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"'), true
 }
 
 // auditHash chains content onto prev.
