@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,8 +15,9 @@ import (
 
 // The evidence worker's queue (package evidence) and the case page's list of
 // fetched files. The media references themselves stay where intake put them,
-// in messages.media; they are read only through GetCase, so that however
-// that column is stored (sealed, issue 7) this file reads it the same way.
+// in messages.media (sealed); messageMedia reads just that column of just
+// the messages concerned, as the worker runs every few seconds beside
+// intake and must not load whole cases.
 
 const evidenceColumns = `e.id, m.case_id, e.message_id, e.media_index, m.channel, e.status, e.file,
 	e.content_type, e.size, e.sha256, e.fetched_at, e.attempts, e.last_error`
@@ -46,51 +48,38 @@ func (db *DB) QueueNewEvidence(ctx context.Context, limit int) (queued int, done
 		return 0, false, fmt.Errorf("store: evidence scan: %w", err)
 	}
 	rows, err := db.rdb.QueryContext(ctx, `
-		SELECT id, case_id FROM messages WHERE id > ? AND direction = 'in' ORDER BY id LIMIT ?`, last, limit)
+		SELECT id, media FROM messages WHERE id > ? AND direction = 'in' ORDER BY id LIMIT ?`, last, limit)
 	if err != nil {
 		return 0, false, fmt.Errorf("store: evidence scan: %w", err)
-	}
-	type msg struct{ id, caseID int64 }
-	var msgs []msg
-	for rows.Next() {
-		var m msg
-		if err := rows.Scan(&m.id, &m.caseID); err != nil {
-			rows.Close()
-			return 0, false, err
-		}
-		msgs = append(msgs, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, false, err
-	}
-	if len(msgs) == 0 {
-		return 0, true, nil
-	}
-	media, err := db.mediaOf(ctx, distinctCases(msgs, func(m msg) int64 { return m.caseID }))
-	if err != nil {
-		return 0, false, err
 	}
 	type ref struct {
 		msgID int64
 		index int
 	}
 	var refs []ref
-	upTo := last
-	done = len(msgs) < limit
-	for _, m := range msgs {
-		list, ok := media[m.id]
-		if !ok {
-			// Moved to another case (a merge) between the two reads: look
-			// again next time rather than skip it.
-			done = true
-			break
+	upTo, n := last, 0
+	for rows.Next() {
+		var id int64
+		var media string
+		if err := rows.Scan(&id, db.sl.into(colMessageMedia, &media)); err != nil {
+			rows.Close()
+			return 0, false, fmt.Errorf("store: evidence scan: %w", err)
+		}
+		list, err := decodeMedia(id, media)
+		if err != nil {
+			rows.Close()
+			return 0, false, err
 		}
 		for i := range list {
-			refs = append(refs, ref{m.id, i})
+			refs = append(refs, ref{id, i})
 		}
-		upTo = m.id
+		upTo, n = id, n+1
 	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, false, err
+	}
+	done = n < limit
 	if upTo == last {
 		return 0, true, nil
 	}
@@ -118,35 +107,45 @@ func (db *DB) QueueNewEvidence(ctx context.Context, limit int) (queued int, done
 	return added, done, nil
 }
 
-func distinctCases[T any](list []T, id func(T) int64) []int64 {
-	seen := map[int64]bool{}
-	var out []int64
-	for _, x := range list {
-		if c := id(x); !seen[c] {
-			seen[c] = true
-			out = append(out, c)
-		}
+// decodeMedia reads a message's media column as opened.
+func decodeMedia(msgID int64, media string) ([]hotline.Media, error) {
+	if media == "" || media == "[]" {
+		return nil, nil
 	}
-	return out
+	var list []hotline.Media
+	if err := json.Unmarshal([]byte(media), &list); err != nil {
+		return nil, fmt.Errorf("store: message %d media: %w", msgID, err)
+	}
+	return list, nil
 }
 
-// mediaOf reads the media references of the messages of the given cases,
-// by message id, through GetCase (see the comment at the top).
-func (db *DB) mediaOf(ctx context.Context, cases []int64) (map[int64][]hotline.Media, error) {
+// messageMedia reads the media references of the given messages, by id.
+func (db *DB) messageMedia(ctx context.Context, ids []int64) (map[int64][]hotline.Media, error) {
 	out := map[int64][]hotline.Media{}
-	for _, id := range cases {
-		c, err := db.GetCase(ctx, id)
-		if hotline.ErrorCode(err) == hotline.ENOTFOUND {
-			continue
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.rdb.QueryContext(ctx, `SELECT id, media FROM messages WHERE id IN (?`+
+		strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: evidence media: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var media string
+		if err := rows.Scan(&id, db.sl.into(colMessageMedia, &media)); err != nil {
+			return nil, fmt.Errorf("store: evidence media: %w", err)
 		}
-		if err != nil {
+		if out[id], err = decodeMedia(id, media); err != nil {
 			return nil, err
 		}
-		for _, m := range c.Messages {
-			out[m.ID] = m.Media
-		}
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // DueEvidence returns up to limit items to fetch now: never fetched, or
@@ -163,13 +162,17 @@ func (db *DB) DueEvidence(ctx context.Context, now time.Time, limit int) ([]evid
 	if err != nil {
 		return nil, fmt.Errorf("store: due evidence: %w", err)
 	}
-	media, err := db.mediaOf(ctx, distinctCases(items, func(it evidence.Item) int64 { return it.CaseID }))
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.MessageID
+	}
+	media, err := db.messageMedia(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	for i, it := range items {
-		// A reference that is gone (its message moved mid-read, or
-		// redacted) keeps an empty Source; the worker records that.
+		// A reference that is gone (redacted) keeps an empty Source; the
+		// worker records that.
 		if list := media[it.MessageID]; it.Index < len(list) {
 			items[i].Source = list[it.Index]
 		}
