@@ -21,16 +21,24 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 go build -o "$work/hotline" ./cmd/hotline
 go build -o "$work/hotline-load" ./cmd/hotline-load
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 run() { # name group_commit load-args...
 	local name=$1 gc=$2; shift 2
-	rm -f "$work"/db*
-	HOTLINE_DB="$work/db" HOTLINE_ADDR=127.0.0.1:$PORT HOTLINE_GROUP_COMMIT=$gc HOTLINE_ACK=first \
+	rm -rf "$work"/db* "$work"/key
+	HOTLINE_DB="$work/db" HOTLINE_KEY_FILE="$work/key" HOTLINE_ADDR=127.0.0.1:$PORT HOTLINE_GROUP_COMMIT=$gc HOTLINE_ACK=first \
 		TWILIO_AUTH_TOKEN=$TOKEN TWILIO_ACCOUNT_SID=$ACCOUNT "$work/hotline" serve >"$work/out" 2>"$work/err" &
 	local pid=$!
 	for _ in $(seq 100); do grep -q "listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
+	local before after
+	before=$(cpu_ticks $pid)
 	"$work/hotline-load" -url "http://127.0.0.1:$PORT/webhooks/twilio/messages" -token $TOKEN -account $ACCOUNT -json "$@" >"$work/$name.json"
+	after=$(cpu_ticks $pid)
 	kill -INT $pid; wait $pid || true
-	echo "$name: $(cat "$work/$name.json")"
+	# The server's CPU (user + system) per acknowledged webhook, from /proc.
+	local acked
+	acked=$(sed 's/.*"acknowledged":\([0-9]*\).*/\1/' "$work/$name.json")
+	echo "$name: $(cat "$work/$name.json") server_cpu_us_per_request=$(( (after - before) * 1000000 / $(getconf CLK_TCK) / (acked > 0 ? acked : 1) ))"
 }
 
 run group  on  -n "$N" -c "$C"
