@@ -185,21 +185,15 @@ type caseTriage struct {
 	guide                             guideCase // read by openCase for the guided intake
 }
 
-// sealedFields are the case's sealed columns for its update: the stored
-// values where the text did not change, so an unchanged case costs no
-// sealing.
-func (c *caseTriage) sealedFields(sl sealer, reasons, entities, place string) (r, e, p any) {
-	r, e, p = c.rawReasons, c.rawEntities, c.rawPlace
-	if reasons != c.reasons || !seal.IsSealed(c.rawReasons) {
-		r = sl.text(colCaseReasons, reasons)
+// sealedChange is a sealed column's new value for the case update, and
+// whether it must be written: its text changed, or it is still stored in
+// the clear (written before sealing) though not empty. An unchanged case
+// costs no sealing.
+func sealedChange(sl sealer, col, text, old string, raw []byte) (any, bool) {
+	if text == old && (isEmptyValue(text) || seal.IsSealed(raw)) {
+		return nil, false
 	}
-	if entities != c.entities || !seal.IsSealed(c.rawEntities) {
-		e = sl.text(colCaseEntities, entities)
-	}
-	if place != c.triage.Location.Place || !seal.IsSealed(c.rawPlace) {
-		p = sl.text(colCasePlace, place)
-	}
-	return r, e, p
+	return sl.text(col, text), true
 }
 
 // Audit details of intake, as structs: encoding them is cheaper than a map
@@ -382,7 +376,7 @@ func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInb
 	if err != nil {
 		return 0, gc, false, fmt.Errorf("store: contact: %w", err)
 	}
-	newName := nameEmpty && !isEmptyText(p.name)
+	newName := nameEmpty && in.Name != ""
 	if newName || (safe.Valid && safe != gc.safe) {
 		name := p.name
 		if !newName {
@@ -396,19 +390,6 @@ func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInb
 		}
 	}
 	return id, gc, false, nil
-}
-
-// isEmptyText reports whether a sealed-or-plain column value is empty.
-func isEmptyText(v any) bool {
-	switch v := v.(type) {
-	case nil:
-		return true
-	case string:
-		return v == ""
-	case []byte:
-		return len(v) == 0
-	}
-	return false
 }
 
 // merge folds t into the case's triage and returns the JSON of the merged
@@ -590,7 +571,9 @@ var caseColNames = [numCaseCols]string{"urgency", "lang", "reporter", "country",
 // them, so naming only what changed spares the writer those index updates.
 func (c *caseTriage) update(tx *writeTx, now time.Time, lastIn int64, merged hotline.Triage, reasons, entities string) error {
 	loc, old := merged.Location, c.triage.Location
-	sr, se, sp := c.sealedFields(tx.sl, reasons, entities, loc.Place)
+	sp, placeChanged := sealedChange(tx.sl, colCasePlace, loc.Place, old.Place, c.rawPlace)
+	sr, reasonsChanged := sealedChange(tx.sl, colCaseReasons, reasons, c.reasons, c.rawReasons)
+	se, entitiesChanged := sealedChange(tx.sl, colCaseEntities, entities, c.entities, c.rawEntities)
 	var vals [numCaseCols]any
 	var mask uint16
 	set := func(col int, changed bool, v any) {
@@ -604,11 +587,11 @@ func (c *caseTriage) update(tx *writeTx, now time.Time, lastIn int64, merged hot
 	set(colReporter, merged.Reporter != c.triage.Reporter, string(merged.Reporter))
 	set(colCountry, loc.Country != old.Country, loc.Country)
 	set(colProvince, loc.Province != old.Province, loc.Province)
-	set(colPlace, !sameBytes(sp, c.rawPlace), sp)
+	set(colPlace, placeChanged, sp)
 	set(colLat, !sameFloat(loc.Lat, old.Lat), nullFloat(loc.Lat))
 	set(colLon, !sameFloat(loc.Lon, old.Lon), nullFloat(loc.Lon))
-	set(colReasons, !sameBytes(sr, c.rawReasons), sr)
-	set(colEntities, !sameBytes(se, c.rawEntities), se)
+	set(colReasons, reasonsChanged, sr)
+	set(colEntities, entitiesChanged, se)
 	set(colLastInbound, lastIn != c.lastIn, lastIn)
 	set(colUpdated, true, ms(now))
 	args := make([]any, 0, numCaseCols+1)
@@ -645,22 +628,6 @@ func (w *writeTx) caseUpdateSQL(mask uint16) string {
 	}
 	w.caseUpdates[mask] = b.String()
 	return b.String()
-}
-
-// sameBytes reports whether the value about to be written is the stored
-// raw value: sealedFields hands back the stored bytes when nothing changed,
-// and empty values are stored as plain text.
-func sameBytes(v any, raw []byte) bool {
-	if raw == nil {
-		return false
-	}
-	switch v := v.(type) {
-	case []byte:
-		return string(v) == string(raw)
-	case string:
-		return v == string(raw)
-	}
-	return false
 }
 
 func sameFloat(a, b *float64) bool {
