@@ -107,13 +107,14 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 	}
 
 	var reply string
+	var charge replyCharge
 	ack := func(r hotline.Receipt) string {
 		if in.Channel == hotline.Web || in.Channel == hotline.Voice {
 			// The confirmation page is the acknowledgement; a caller
 			// is never called or texted back.
 			return ""
 		}
-		reply = p.limitReply(in, p.replyFor(r, stop, turn{}))
+		reply = p.limitReply(&charge, in, p.replyFor(r, stop, turn{}))
 		return reply
 	}
 	rcpt, err := p.store.RecordInbound(ctx, in, t, ack)
@@ -141,9 +142,10 @@ func (p *Pipeline) Receive(ctx context.Context, in hotline.Inbound) (hotline.Rec
 // gives it.
 func (p *Pipeline) receiveGuided(ctx context.Context, gs hotline.GuidedIntakeStore, in hotline.Inbound, t hotline.Triage, stop bool) (hotline.Receipt, error) {
 	guide := p.opts.Guide
+	var charge replyCharge
 	reply := func(r hotline.Receipt, st hotline.GuideState) (string, hotline.GuideStep) {
 		g := guide.read(in, stop, st)
-		return p.limitGuided(in, p.replyFor(r, stop, g), guide.step(in, r, g))
+		return p.limitGuided(&charge, in, p.replyFor(r, stop, g), guide.step(in, r, g))
 	}
 	rcpt, err := gs.RecordInboundGuided(ctx, in, t, reply)
 	if err != nil {

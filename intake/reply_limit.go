@@ -50,10 +50,24 @@ func (l *ReplyLimit) Allow(ch hotline.Channel, from string, now time.Time) bool 
 	return l.n.Take(h.Sum64(), now)
 }
 
+// replyCharge asks the reply limit once per message. The store may run a
+// message's unit, and so the acknowledgement it calls back, more than once
+// (store/writer.go, commit): a rerun is the same reply, not another one.
+type replyCharge struct {
+	asked, allowed bool
+}
+
+func (p *Pipeline) allowOnce(c *replyCharge, in hotline.Inbound) bool {
+	if !c.asked {
+		c.asked, c.allowed = true, p.opts.Replies.Allow(in.Channel, in.From, p.opts.Now())
+	}
+	return c.allowed
+}
+
 // limitReply passes reply on if in's contact is under its limit. An empty
 // reply costs nothing.
-func (p *Pipeline) limitReply(in hotline.Inbound, reply string) string {
-	if reply == "" || p.opts.Replies.Allow(in.Channel, in.From, p.opts.Now()) {
+func (p *Pipeline) limitReply(c *replyCharge, in hotline.Inbound, reply string) string {
+	if reply == "" || p.allowOnce(c, in) {
 		return reply
 	}
 	return ""
@@ -63,11 +77,11 @@ func (p *Pipeline) limitReply(in hotline.Inbound, reply string) string {
 // acknowledgement and the guide's question together (one text). Over the
 // limit both are dropped, and the question is not recorded as asked, so it
 // is asked with a later message instead.
-func (p *Pipeline) limitGuided(in hotline.Inbound, ack string, step hotline.GuideStep) (string, hotline.GuideStep) {
+func (p *Pipeline) limitGuided(c *replyCharge, in hotline.Inbound, ack string, step hotline.GuideStep) (string, hotline.GuideStep) {
 	if ack == "" && step.Ask == "" {
 		return ack, step
 	}
-	if p.opts.Replies.Allow(in.Channel, in.From, p.opts.Now()) {
+	if p.allowOnce(c, in) {
 		return ack, step
 	}
 	step.Ask, step.Question = "", ""

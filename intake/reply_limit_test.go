@@ -1,6 +1,7 @@
 package intake_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -77,5 +78,60 @@ func TestGuidedRepliesLimited(t *testing.T) {
 	third := say(t, p, hotline.Telegram, "tg3", from, "still here")
 	if third.Reply == "" {
 		t.Error("no reply once the window was over")
+	}
+}
+
+// rerunStore calls every acknowledgement and guided reply twice, as the
+// store's writer does when a unit in the same batch fails and the batch
+// runs again (store/writer.go, commit).
+type rerunStore struct{ *store.DB }
+
+func (s rerunStore) RecordInbound(ctx context.Context, in hotline.Inbound, t hotline.Triage, ack hotline.AckFunc) (hotline.Receipt, error) {
+	return s.DB.RecordInbound(ctx, in, t, func(r hotline.Receipt) string {
+		ack(r)
+		return ack(r)
+	})
+}
+
+func (s rerunStore) RecordInboundGuided(ctx context.Context, in hotline.Inbound, t hotline.Triage, reply hotline.ReplyFunc) (hotline.Receipt, error) {
+	return s.DB.RecordInboundGuided(ctx, in, t, func(r hotline.Receipt, st hotline.GuideState) (string, hotline.GuideStep) {
+		reply(r, st)
+		return reply(r, st)
+	})
+}
+
+// TestReplyLimitChargedOncePerMessage: a unit run twice is one reply, so
+// a contact allowed two replies gets them for its first two messages.
+func TestReplyLimitChargedOncePerMessage(t *testing.T) {
+	for _, guided := range []bool{false, true} {
+		t.Run(fmt.Sprint("guided=", guided), func(t *testing.T) {
+			opts := store.DefaultOptions()
+			opts.Keys = seal.Generate()
+			db, err := store.Open(filepath.Join(t.TempDir(), "hotline.db"), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			o := intake.Options{Ack: intake.AckEvery, Texts: texts{},
+				Replies: intake.NewReplyLimit(2, time.Hour), Now: func() time.Time { return now }}
+			if guided {
+				o.Guide = intake.NewGuide(db, locales.GuideTexts{})
+			}
+			p := intake.New(rerunStore{db}, o)
+			ch := hotline.SMS
+			if guided {
+				ch = hotline.Telegram
+			}
+			const from = "+85510000778"
+			var got []bool
+			for i := range 3 {
+				r := say(t, p, ch, fmt.Sprint("m", i), from, "are you there")
+				got = append(got, r.Reply != "")
+			}
+			if want := []bool{true, true, false}; fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("replied %v, want %v", got, want)
+			}
+		})
 	}
 }

@@ -63,7 +63,10 @@ func DefaultOptions() Options {
 // batch size.
 type Stats struct {
 	Commits uint64 // transactions committed
-	Jobs    uint64 // units of work run inside them
+	Jobs    uint64 // units of work committed in them (failed ones included)
+	// Reruns counts batches whose straight run met a failing unit and
+	// that ran again, each unit in its own savepoint.
+	Reruns uint64
 }
 
 // DB is a Hotline database in one SQLite file.
@@ -79,9 +82,10 @@ type DB struct {
 	jobs    chan *job
 	stopped chan struct{}
 
-	commits atomic.Uint64
-	jobsRun atomic.Uint64
-	metrics commitMetrics // metrics.go
+	commits        atomic.Uint64
+	jobsRun        atomic.Uint64
+	straightFailed atomic.Uint64 // batches run again carefully (writer.go commit)
+	metrics        commitMetrics // metrics.go
 }
 
 var (
@@ -276,7 +280,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Stats reports the writer's counters.
 func (db *DB) Stats() Stats {
-	return Stats{Commits: db.commits.Load(), Jobs: db.jobsRun.Load()}
+	return Stats{Commits: db.commits.Load(), Jobs: db.jobsRun.Load(), Reruns: db.straightFailed.Load()}
 }
 
 func (db *DB) now() time.Time { return db.opts.Now() }

@@ -26,9 +26,13 @@ const (
 )
 
 type job struct {
-	fn    unit
-	state atomic.Int32
-	done  chan error // buffered: the writer never waits for the caller
+	fn unit
+	// rerunnable: fn's only effects outside its transaction are its
+	// results, so the writer may roll it back with its batch and run it
+	// again (see commit).
+	rerunnable bool
+	state      atomic.Int32
+	done       chan error // buffered: the writer never waits for the caller
 }
 
 // write hands fn to the writer and waits until the transaction that ran it
@@ -40,7 +44,20 @@ type job struct {
 // caller never believes in a commit that did not happen (or misses one that
 // did).
 func (db *DB) write(ctx context.Context, fn unit) error {
-	j := &job{fn: fn, done: make(chan error, 1)}
+	return db.submit(ctx, &job{fn: fn, done: make(chan error, 1)})
+}
+
+// writeRerunnable is write for a unit that the writer may run more than
+// once: its only effects outside the transaction are assignments of its
+// results, and whatever it calls back is safe to call again (the last
+// run's answers are the ones that stand). Batches of such units run
+// without a savepoint per unit (see commit). Intake's units are written
+// this way because they are nearly all the writer does.
+func (db *DB) writeRerunnable(ctx context.Context, fn unit) error {
+	return db.submit(ctx, &job{fn: fn, rerunnable: true, done: make(chan error, 1)})
+}
+
+func (db *DB) submit(ctx context.Context, j *job) error {
 	db.mu.RLock()
 	if db.closed {
 		db.mu.RUnlock()
@@ -130,9 +147,15 @@ func (db *DB) loop(w *writeTx) {
 	}
 }
 
-// commit runs a batch in one transaction, each unit inside its own
-// savepoint so that a failing unit is undone alone, and answers every unit
-// only after COMMIT.
+// commit runs a batch in one transaction and answers every unit only after
+// COMMIT. A unit that fails must be undone alone, without its batch.
+//
+// A batch of rerunnable units first runs straight through. Most batches
+// have no failing unit, and a savepoint per unit is not free: SQLite copies
+// every page a unit touches into the savepoint's journal before changing
+// it. Only if a unit fails is the transaction rolled back and the batch run
+// again carefully, each unit in its own savepoint (runCarefully). A batch
+// of one needs no savepoint either: its transaction is its unit.
 func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
 	taken := batch[:0]
 	for _, j := range batch {
@@ -146,39 +169,44 @@ func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
 	errs = errs[:len(taken)]
 	clear(errs)
 	began := time.Now()
-	if _, err := w.Exec(`BEGIN IMMEDIATE`); err != nil {
-		w.rollback()
-		answerAll(taken, fmt.Errorf("store: begin: %w", err))
-		return
-	}
-	if err := w.checkDataVersion(); err != nil {
-		w.rollback()
+	if err := w.begin(); err != nil {
 		answerAll(taken, err)
 		return
 	}
-	for i, j := range taken {
-		if _, err := w.Exec(`SAVEPOINT unit`); err != nil {
-			errs[i] = fmt.Errorf("store: savepoint: %w", err)
-			continue
+	straight := len(taken) == 1
+	if !straight {
+		straight = true
+		for _, j := range taken {
+			straight = straight && j.rerunnable
 		}
-		w.saved = w.head
-		db.jobsRun.Add(1)
-		if err := runUnit(j.fn, w); err != nil {
-			errs[i] = err
-			w.head = w.saved // the unit's audit events are undone with it
-			if _, rerr := w.Exec(`ROLLBACK TO unit`); rerr != nil {
-				// The transaction can no longer be trusted to hold only
-				// the good units: fail the whole batch.
-				w.rollback()
-				answerAll(taken, fmt.Errorf("store: rollback to savepoint: %w", rerr))
+	}
+	if straight {
+		failed := false
+		for i, j := range taken {
+			if errs[i] = runUnit(j.fn, w); errs[i] != nil {
+				failed = true
+				break
+			}
+		}
+		switch {
+		case failed && len(taken) == 1:
+			w.rollback()
+			answerAll(taken, errs[0])
+			return
+		case failed:
+			db.straightFailed.Add(1)
+			w.rollback()
+			clear(errs)
+			if err := w.begin(); err != nil {
+				answerAll(taken, err)
+				return
+			}
+			if !db.runCarefully(w, taken, errs) {
 				return
 			}
 		}
-		if _, err := w.Exec(`RELEASE unit`); err != nil {
-			w.rollback()
-			answerAll(taken, fmt.Errorf("store: release savepoint: %w", err))
-			return
-		}
+	} else if !db.runCarefully(w, taken, errs) {
+		return
 	}
 	if _, err := w.Exec(`COMMIT`); err != nil {
 		// SQLite may leave the transaction open after a failed COMMIT.
@@ -187,11 +215,56 @@ func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
 		return
 	}
 	db.commits.Add(1)
+	db.jobsRun.Add(uint64(len(taken)))
 	db.observeCommit(len(taken), time.Since(began))
 	for i, j := range taken {
 		j.done <- errs[i]
 	}
 	db.committed()
+}
+
+// begin opens the batch's transaction, or rolls back and says why not.
+func (w *writeTx) begin() error {
+	if _, err := w.Exec(`BEGIN IMMEDIATE`); err != nil {
+		w.rollback()
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := w.checkDataVersion(); err != nil {
+		w.rollback()
+		return err
+	}
+	return nil
+}
+
+// runCarefully runs each unit of an open transaction inside its own
+// savepoint, so that a failing unit is undone alone and its error kept in
+// errs. It reports false, having rolled back and answered everyone, when
+// the transaction itself can no longer be trusted.
+func (db *DB) runCarefully(w *writeTx, taken []*job, errs []error) bool {
+	for i, j := range taken {
+		if _, err := w.Exec(`SAVEPOINT unit`); err != nil {
+			errs[i] = fmt.Errorf("store: savepoint: %w", err)
+			continue
+		}
+		w.saved = w.head
+		if err := runUnit(j.fn, w); err != nil {
+			errs[i] = err
+			w.head = w.saved // the unit's audit events are undone with it
+			if _, rerr := w.Exec(`ROLLBACK TO unit`); rerr != nil {
+				// The transaction can no longer be trusted to hold only
+				// the good units: fail the whole batch.
+				w.rollback()
+				answerAll(taken, fmt.Errorf("store: rollback to savepoint: %w", rerr))
+				return false
+			}
+		}
+		if _, err := w.Exec(`RELEASE unit`); err != nil {
+			w.rollback()
+			answerAll(taken, fmt.Errorf("store: release savepoint: %w", err))
+			return false
+		}
+	}
+	return true
 }
 
 // checkDataVersion forgets what the writer keeps of the database (the
