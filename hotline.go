@@ -249,9 +249,14 @@ type Case struct {
 	Reasons       []Reason  `json:"reasons"`
 	Entities      []Entity  `json:"entities,omitempty"`
 	LastInboundAt time.Time `json:"last_inbound_at"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	Messages      []Message `json:"messages,omitempty"`
+	// WaitingSince is the queue's "longest waiting" key: the oldest message
+	// from the person nobody on our side has answered yet or, once answered
+	// (Waiting false), the time of that answer.
+	WaitingSince time.Time `json:"waiting_since"`
+	Waiting      bool      `json:"waiting"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	Messages     []Message `json:"messages,omitempty"`
 
 	// Console fields: who works the case, where it was handed, how it ended.
 	AssigneeID        int64  `json:"assignee_id,omitempty"`

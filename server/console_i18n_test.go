@@ -12,8 +12,9 @@ import (
 	"hotline"
 )
 
-// setLastInbound moves a case's last inbound message into the past, on the
-// database file, as if the person had written then.
+// setLastInbound moves a case's last inbound message, and so the time it
+// has waited since, into the past, on the database file, as if the person
+// had written then.
 func (h *harness) setLastInbound(caseID int64, ago time.Duration) {
 	h.t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+h.path+"?_busy_timeout=5000")
@@ -21,7 +22,21 @@ func (h *harness) setLastInbound(caseID int64, ago time.Duration) {
 		h.t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec(`UPDATE cases SET last_inbound_at = ? WHERE id = ?`, time.Now().Add(-ago).UnixMilli(), caseID); err != nil {
+	at := time.Now().Add(-ago).UnixMilli()
+	if _, err := db.Exec(`UPDATE cases SET last_inbound_at = ?, waiting_since = ?, waiting = 1 WHERE id = ?`, at, at, caseID); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// setAnswered marks a case answered by staff ago, on the database file.
+func (h *harness) setAnswered(caseID int64, ago time.Duration) {
+	h.t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+h.path+"?_busy_timeout=5000")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE cases SET waiting_since = ?, waiting = 0 WHERE id = ?`, time.Now().Add(-ago).UnixMilli(), caseID); err != nil {
 		h.t.Fatal(err)
 	}
 }
@@ -37,14 +52,17 @@ func TestConsoleProvincesAndAgesTranslated(t *testing.T) {
 	sihanouk := h.newCase("SM00000000000000000000000000000d02", "+85510000302", "we are held in a compound in Sihanoukville")
 	h.setLastInbound(bavet.ID, 2*time.Hour+5*time.Minute)
 	h.setLastInbound(sihanouk.ID, 3*24*time.Hour+time.Hour)
+	// An answered case says so in the waiting column instead of a time.
+	answered := h.newCase("SM00000000000000000000000000000d03", "+85510000303", "please help us")
+	h.setAnswered(answered.ID, 5*time.Hour)
 
 	for _, tc := range []struct {
 		user, lang string
 		want       []string
 		notWant    []string
 	}{
-		{"minji", "ko", []string{"스바이리엥", "프레아시아누크", "2시간 5분", "3일", `value="Svay Rieng"`}, []string{">Svay Rieng<", ">2h 5m<"}},
-		{"sokha", "km", []string{"ស្វាយរៀង", "ព្រះសីហនុ", "2ម៉ោង 5នាទី", "3ថ្ងៃ", `value="Preah Sihanouk"`}, []string{">Preah Sihanouk<", ">3d<"}},
+		{"minji", "ko", []string{"스바이리엥", "프레아시아누크", "2시간 5분", "3일", "답변함", `value="Svay Rieng"`}, []string{">Svay Rieng<", ">2h 5m<", ">answered<", "5시간"}},
+		{"sokha", "km", []string{"ស្វាយរៀង", "ព្រះសីហនុ", "2ម៉ោង 5នាទី", "3ថ្ងៃ", "បានឆ្លើយ", `value="Preah Sihanouk"`}, []string{">Preah Sihanouk<", ">3d<", ">answered<", "5ម៉ោង"}},
 	} {
 		cc := h.login(tc.user)
 		if code, _, _ := cc.post("/console/account/lang", url.Values{"lang": {tc.lang}, "next": {"/console"}}); code != 303 {

@@ -39,7 +39,7 @@ type queueRow struct {
 	hotline.Case
 	TopReason string
 	Ago       string
-	Waiting   string // ISO time for <time datetime>
+	Waiting   string // ISO time of WaitingSince for <time datetime>; hides Case.Waiting
 	// Escalation is the timer of a pending critical hand-off: "escalates
 	// in 6 min", "escalated" (console_handoff.go).
 	Escalation string
@@ -89,7 +89,14 @@ func (h *console) queue(c *fiber.Ctx) error {
 	v := &queueView{Filter: qf, RefreshURL: c.OriginalURL()}
 	now := h.now()
 	for _, cs := range page.Cases {
-		r := queueRow{Case: cs, Ago: ago(p.T, now, cs.LastInboundAt), Waiting: cs.LastInboundAt.Format("2006-01-02T15:04:05Z")}
+		// The queue's own key: how long the person has waited for an
+		// answer; an answered case says so instead of a time.
+		r := queueRow{Case: cs, Waiting: cs.WaitingSince.UTC().Format("2006-01-02T15:04:05Z")}
+		if cs.Waiting {
+			r.Ago = ago(p.T, now, cs.WaitingSince)
+		} else {
+			r.Ago = p.T("console.queue.answered")
+		}
 		if top := topReason(cs.Reasons); top != nil {
 			r.TopReason = top.Signal
 			if top.Match != "" {

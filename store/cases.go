@@ -26,7 +26,8 @@ var statuses = map[string]bool{
 }
 
 const caseColumns = `c.id, c.ref, c.status, c.urgency, c.lang, c.reporter, c.country, c.province, c.place,
-	c.lat, c.lon, c.reasons, c.entities, c.channel, c.last_inbound_at, c.created_at, c.updated_at, k.address`
+	c.lat, c.lon, c.reasons, c.entities, c.channel, c.last_inbound_at, c.waiting_since, c.waiting,
+	c.created_at, c.updated_at, k.address`
 
 // ListCases implements hotline.CaseStore. Filters: Status (a status,
 // StatusOpen, or empty for all), Urgency, Province, Lang. Pages are found by
@@ -63,9 +64,9 @@ func (db *DB) ListCases(ctx context.Context, f hotline.CaseFilter) (hotline.Case
 	if more {
 		last := page.Cases[len(page.Cases)-1]
 		page.NextCursor = cursor{
-			urgency:       int64(last.Urgency),
-			lastInboundMS: ms(last.LastInboundAt),
-			id:            last.ID,
+			urgency:        int64(last.Urgency),
+			waitingSinceMS: ms(last.WaitingSince),
+			id:             last.ID,
 		}.encode()
 	}
 	return page, nil
@@ -75,16 +76,16 @@ type scanner interface{ Scan(dest ...any) error }
 
 func (sl sealer) scanCase(s scanner) (hotline.Case, error) {
 	var (
-		c                      hotline.Case
-		urgency                int
-		reporter, channel      string
-		lat, lon               sql.NullFloat64
-		reasons, entities      string
-		lastIn, created, updat int64
+		c                             hotline.Case
+		urgency                       int
+		reporter, channel             string
+		lat, lon                      sql.NullFloat64
+		reasons, entities             string
+		lastIn, since, created, updat int64
 	)
 	err := s.Scan(&c.ID, &c.Ref, &c.Status, &urgency, &c.Lang, &reporter,
 		&c.Location.Country, &c.Location.Province, sl.into(colCasePlace, &c.Location.Place), &lat, &lon,
-		sl.into(colCaseReasons, &reasons), sl.into(colCaseEntities, &entities), &channel, &lastIn, &created, &updat,
+		sl.into(colCaseReasons, &reasons), sl.into(colCaseEntities, &entities), &channel, &lastIn, &since, &c.Waiting, &created, &updat,
 		sl.into(colContactAddress, &c.Contact))
 	if err != nil {
 		return c, err
@@ -93,7 +94,8 @@ func (sl sealer) scanCase(s scanner) (hotline.Case, error) {
 	c.Reporter = hotline.Reporter(reporter)
 	c.Channel = hotline.Channel(channel)
 	c.Location.Lat, c.Location.Lon = floatPtr(lat), floatPtr(lon)
-	c.LastInboundAt, c.CreatedAt, c.UpdatedAt = fromMS(lastIn), fromMS(created), fromMS(updat)
+	c.LastInboundAt, c.WaitingSince = fromMS(lastIn), fromMS(since)
+	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updat)
 	if err := json.Unmarshal([]byte(reasons), &c.Reasons); err != nil {
 		return c, fmt.Errorf("store: case %d reasons: %w", c.ID, err)
 	}
@@ -227,8 +229,8 @@ func listQuery(f hotline.CaseFilter) (string, []any, int, error) {
 	var query string
 	var qargs []any
 	if f.Cursor == "" {
-		query = `SELECT id, urgency, last_inbound_at FROM cases WHERE ` + base +
-			` ORDER BY urgency DESC, last_inbound_at, id LIMIT ?`
+		query = `SELECT id, urgency, waiting_since FROM cases WHERE ` + base +
+			` ORDER BY urgency DESC, waiting_since, id LIMIT ?`
 		qargs = append(append(qargs, args...), limit+1)
 	} else {
 		cur, err := decodeCursor(f.Cursor)
@@ -238,20 +240,20 @@ func listQuery(f hotline.CaseFilter) (string, []any, int, error) {
 		// Mixed sort directions rule out one row-value comparison; two
 		// index range scans (rest of this urgency, then lower urgencies)
 		// keep every page as cheap as the first.
-		query = `SELECT * FROM (SELECT id, urgency, last_inbound_at FROM cases WHERE ` + base +
-			` AND urgency = ? AND (last_inbound_at, id) > (?, ?) ORDER BY last_inbound_at, id LIMIT ?)
+		query = `SELECT * FROM (SELECT id, urgency, waiting_since FROM cases WHERE ` + base +
+			` AND urgency = ? AND (waiting_since, id) > (?, ?) ORDER BY waiting_since, id LIMIT ?)
 			UNION ALL
-			SELECT * FROM (SELECT id, urgency, last_inbound_at FROM cases WHERE ` + base +
-			` AND urgency < ? ORDER BY urgency DESC, last_inbound_at, id LIMIT ?)`
+			SELECT * FROM (SELECT id, urgency, waiting_since FROM cases WHERE ` + base +
+			` AND urgency < ? ORDER BY urgency DESC, waiting_since, id LIMIT ?)`
 		qargs = append(qargs, args...)
-		qargs = append(qargs, cur.urgency, cur.lastInboundMS, cur.id, limit+1)
+		qargs = append(qargs, cur.urgency, cur.waitingSinceMS, cur.id, limit+1)
 		qargs = append(qargs, args...)
 		qargs = append(qargs, cur.urgency, limit+1)
 	}
-	query = `WITH page (id, urgency, last_inbound_at) AS (` + query + `)
+	query = `WITH page (id, urgency, waiting_since) AS (` + query + `)
 		SELECT ` + caseColumns + `
 		FROM page p JOIN cases c ON c.id = p.id JOIN contacts k ON k.id = c.contact_id
-		ORDER BY p.urgency DESC, p.last_inbound_at, p.id LIMIT ?`
+		ORDER BY p.urgency DESC, p.waiting_since, p.id LIMIT ?`
 	qargs = append(qargs, limit+1)
 	return query, qargs, limit, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,8 +13,9 @@ import (
 )
 
 // seedCases makes n cases with mixed urgency, province, language and status;
-// some share a last_inbound_at so the id tie-break matters, and some get a
-// second message that raises urgency and moves last_inbound_at.
+// some share a waiting_since so the id tie-break matters, and some get a
+// second message that raises urgency and moves last_inbound_at but not
+// waiting_since (they were still waiting), and some are answered by staff.
 func seedCases(t *testing.T, db *DB, n int) []*hotline.Case {
 	t.Helper()
 	ctx := context.Background()
@@ -34,6 +36,22 @@ func seedCases(t *testing.T, db *DB, n int) []*hotline.Case {
 			record(t, db, in, hotline.Triage{Urgency: hotline.High})
 		}
 	}
+	// Staff answer every fifth case (it goes behind those still waiting);
+	// every tenth writes again later and waits since then.
+	for i, id := range ids {
+		if i%5 != 0 {
+			continue
+		}
+		if _, err := db.QueueReply(ctx, hotline.Staff{User: hotline.User{Name: "fictional agent"}}, hotline.ReplyRequest{
+			CaseID: id, Body: "x", Override: true, OverrideReason: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		if i%10 == 0 {
+			in := inbound(hotline.SMS, fmt.Sprintf("+855100%05d", i), fmt.Sprintf("SM%dc", i), "x")
+			in.ReceivedAt = base.Add(9*time.Hour + time.Duration(i/3)*time.Second)
+			record(t, db, in, hotline.Triage{})
+		}
+	}
 	if _, err := writeExec(db, `UPDATE cases SET status = 'closed' WHERE id % 11 = 0`); err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +70,7 @@ func seedCases(t *testing.T, db *DB, n int) []*hotline.Case {
 		if a.Urgency != b.Urgency {
 			return int(b.Urgency) - int(a.Urgency)
 		}
-		if c := a.LastInboundAt.Compare(b.LastInboundAt); c != 0 {
+		if c := a.WaitingSince.Compare(b.WaitingSince); c != 0 {
 			return c
 		}
 		return int(a.ID - b.ID)
@@ -141,7 +159,8 @@ func TestListCasesMasksAndFillsFields(t *testing.T) {
 		t.Errorf("contact %q not masked", c.Contact)
 	}
 	if c.Urgency != hotline.Critical || c.Location.Lat == nil || *c.Location.Lat != 10.63 || c.Lang != "km" ||
-		len(c.Reasons) != 1 || !c.LastInboundAt.Equal(in.ReceivedAt) || c.Messages != nil {
+		len(c.Reasons) != 1 || !c.LastInboundAt.Equal(in.ReceivedAt) || !c.WaitingSince.Equal(in.ReceivedAt) ||
+		!c.Waiting || c.Messages != nil {
 		t.Errorf("case %+v", c)
 	}
 }
@@ -150,7 +169,9 @@ func TestListCasesRejectsBadInput(t *testing.T) {
 	db, _ := openTest(t, DefaultOptions())
 	for _, f := range []hotline.CaseFilter{
 		{Limit: -1}, {Limit: 501}, {Cursor: "not base64!"}, {Cursor: "bm9wZQ"}, // "nope"
-		{Cursor: (cursor{urgency: 1, lastInboundMS: 5, id: 0}).encode()},
+		{Cursor: (cursor{urgency: 1, waitingSinceMS: 5, id: 0}).encode()},
+		// A cursor from when the queue was ordered by last_inbound_at.
+		{Cursor: base64.RawURLEncoding.EncodeToString([]byte("1.5.3"))},
 		{Status: "deleted"}, {Urgency: 9},
 	} {
 		if _, err := db.ListCases(context.Background(), f); hotline.ErrorCode(err) != hotline.EINVALID {

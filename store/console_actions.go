@@ -297,6 +297,7 @@ func (db *DB) MergeCases(ctx context.Context, actor hotline.Staff, keep, dup int
 			return err
 		}
 		loc := m.Location
+		waiting, since := mergeWaiting(a, b)
 		for _, q := range []string{
 			`UPDATE messages SET case_id = ? WHERE case_id = ?`,
 			`UPDATE notes SET case_id = ? WHERE case_id = ?`,
@@ -308,10 +309,10 @@ func (db *DB) MergeCases(ctx context.Context, actor hotline.Staff, keep, dup int
 		}
 		if _, err := tx.Exec(`
 			UPDATE cases SET urgency = ?, lang = ?, reporter = ?, country = ?, province = ?, place = ?, lat = ?, lon = ?,
-				reasons = ?, entities = ?, last_inbound_at = max(last_inbound_at, ?)
+				reasons = ?, entities = ?, last_inbound_at = max(last_inbound_at, ?), waiting = ?, waiting_since = ?
 			WHERE id = ?`, int(m.Urgency), m.Lang, string(m.Reporter), loc.Country, loc.Province, tx.sl.text(colCasePlace, loc.Place),
 			nullFloat(loc.Lat), nullFloat(loc.Lon), tx.sl.text(colCaseReasons, reasons), tx.sl.text(colCaseEntities, entities),
-			b.lastIn, keep); err != nil {
+			b.lastIn, waiting, since, keep); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`
@@ -328,10 +329,27 @@ func (db *DB) MergeCases(ctx context.Context, actor hotline.Staff, keep, dup int
 }
 
 type caseRow struct {
-	triage     hotline.Triage
-	overridden bool
-	lastIn     int64
-	mergedInto int64
+	triage       hotline.Triage
+	overridden   bool
+	lastIn       int64
+	waiting      bool
+	waitingSince int64
+	mergedInto   int64
+}
+
+// mergeWaiting is the queue key of two cases merged into one: the person
+// is still waiting if they were in either case, since the earliest
+// unanswered message; if both were answered, since the later answer.
+func mergeWaiting(a, b caseRow) (bool, int64) {
+	switch {
+	case a.waiting && b.waiting:
+		return true, min(a.waitingSince, b.waitingSince)
+	case a.waiting:
+		return true, a.waitingSince
+	case b.waiting:
+		return true, b.waitingSince
+	}
+	return false, max(a.waitingSince, b.waitingSince)
 }
 
 func loadTriage(tx *writeTx, id int64) (caseRow, error) {
@@ -344,10 +362,10 @@ func loadTriage(tx *writeTx, id int64) (caseRow, error) {
 		merged            sql.NullInt64
 	)
 	err := tx.QueryRow(`SELECT urgency, urgency_overridden, lang, reporter, country, province, place, lat, lon,
-			reasons, entities, last_inbound_at, merged_into FROM cases WHERE id = ?`, id).Scan(
+			reasons, entities, last_inbound_at, waiting, waiting_since, merged_into FROM cases WHERE id = ?`, id).Scan(
 		&urgency, &c.overridden, &c.triage.Lang, &reporter, &c.triage.Location.Country, &c.triage.Location.Province,
 		tx.sl.into(colCasePlace, &c.triage.Location.Place), &lat, &lon,
-		tx.sl.into(colCaseReasons, &reasons), tx.sl.into(colCaseEntities, &entities), &c.lastIn, &merged)
+		tx.sl.into(colCaseReasons, &reasons), tx.sl.into(colCaseEntities, &entities), &c.lastIn, &c.waiting, &c.waitingSince, &merged)
 	if err != nil {
 		return c, err
 	}

@@ -23,7 +23,8 @@ func testOptions() Options {
 }
 
 // clock is a test clock that moves forward one millisecond per reading, so
-// that every case gets a distinct, predictable last_inbound_at.
+// that every case gets distinct, predictable times (last_inbound_at,
+// waiting_since).
 type clock struct {
 	mu sync.Mutex
 	t  time.Time

@@ -176,7 +176,11 @@ type caseTriage struct {
 	ref        string
 	overridden bool
 	lastIn     int64
-	triage     hotline.Triage
+	// waiting and waitingSince are the queue key (00100_waiting_since.sql):
+	// a message moves it only when it makes an answered case wait again.
+	waiting      bool
+	waitingSince int64
+	triage       hotline.Triage
 	// reasons and entities opened; decoded only when the message brings
 	// something to merge into them. The raw fields are the sealed values,
 	// written back as they are when nothing changed.
@@ -255,7 +259,7 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		if c.id, c.ref, err = insertCase(tx, now, lastIn, in.Channel, contactID, merged, p.sealedReasons, p.sealedEntities, p.place); err != nil {
 			return hotline.Receipt{}, err
 		}
-	} else if err := c.update(tx, now, lastIn, merged, reasons, entities); err != nil {
+	} else if err := c.update(tx, now, lastIn, ms(at), merged, reasons, entities); err != nil {
 		return hotline.Receipt{}, err
 	}
 
@@ -447,7 +451,7 @@ const openCaseSQL = `
 		ORDER BY id DESC LIMIT 1`
 
 const openCaseColumns = `id, ref, urgency, urgency_overridden, lang, reporter, country, province, place, lat, lon,
-			reasons, entities, last_inbound_at`
+			reasons, entities, last_inbound_at, waiting, waiting_since`
 
 // openCaseGuidedSQL is openCaseSQL with what the guided intake needs of
 // the case (guideCaseSQL) read in the same statement, since every guided
@@ -470,7 +474,7 @@ func openCase(tx *writeTx, contactID int64, guided bool) (caseTriage, bool, erro
 	)
 	dest := []any{&c.id, &c.ref, &urgency, &c.overridden, &c.triage.Lang, &reporter,
 		&c.triage.Location.Country, &c.triage.Location.Province, &c.rawPlace, &lat, &lon,
-		&c.rawReasons, &c.rawEntities, &c.lastIn}
+		&c.rawReasons, &c.rawEntities, &c.lastIn, &c.waiting, &c.waitingSince}
 	query := openCaseSQL
 	if guided {
 		query = openCaseGuidedSQL
@@ -557,19 +561,24 @@ const (
 	colReasons
 	colEntities
 	colLastInbound
+	colWaiting
+	colWaitingSince
 	colUpdated
 	numCaseCols
 )
 
 var caseColNames = [numCaseCols]string{"urgency", "lang", "reporter", "country", "province", "place",
-	"lat", "lon", "reasons", "entities", "last_inbound_at", "updated_at"}
+	"lat", "lon", "reasons", "entities", "last_inbound_at", "waiting", "waiting_since", "updated_at"}
 
 // update writes the message's merge into the case row, setting only the
 // columns whose value changed. SQLite rewrites every index that holds a
 // column named in SET, changed or not; cases carries a dozen indexes over
 // urgency, province and lang, and most messages to a case change none of
 // them, so naming only what changed spares the writer those index updates.
-func (c *caseTriage) update(tx *writeTx, now time.Time, lastIn int64, merged hotline.Triage, reasons, entities string) error {
+// The same holds for the queue key: a message to a case already waiting
+// leaves waiting and waiting_since alone (the six queue indexes hold
+// waiting_since); one to an answered case makes it wait since at.
+func (c *caseTriage) update(tx *writeTx, now time.Time, lastIn, at int64, merged hotline.Triage, reasons, entities string) error {
 	loc, old := merged.Location, c.triage.Location
 	sp, placeChanged := sealedChange(tx.sl, colCasePlace, loc.Place, old.Place, c.rawPlace)
 	sr, reasonsChanged := sealedChange(tx.sl, colCaseReasons, reasons, c.reasons, c.rawReasons)
@@ -593,6 +602,8 @@ func (c *caseTriage) update(tx *writeTx, now time.Time, lastIn int64, merged hot
 	set(colReasons, reasonsChanged, sr)
 	set(colEntities, entitiesChanged, se)
 	set(colLastInbound, lastIn != c.lastIn, lastIn)
+	set(colWaiting, !c.waiting, 1)
+	set(colWaitingSince, !c.waiting && at != c.waitingSince, at)
 	set(colUpdated, true, ms(now))
 	args := make([]any, 0, numCaseCols+1)
 	for col := range numCaseCols {

@@ -21,13 +21,15 @@ func seedBulk(t testing.TB, db *DB, n int) {
 		t.Fatal(err)
 	}
 	_, err = writeExec(db, `
-		INSERT INTO cases (ref, status, urgency, lang, province, channel, contact_id, last_inbound_at, created_at, updated_at)
+		INSERT INTO cases (ref, status, urgency, lang, province, channel, contact_id, last_inbound_at, waiting_since, waiting,
+			created_at, updated_at)
 		SELECT 'T' || id,
 			CASE id % 10 WHEN 0 THEN 'closed' WHEN 1 THEN 'resolved' WHEN 2 THEN 'in_progress' ELSE 'new' END,
 			(id * 7) % 5,
 			CASE id % 3 WHEN 0 THEN 'km' WHEN 1 THEN 'ko' ELSE 'en' END,
 			CASE id % 25 WHEN 0 THEN 'Svay Rieng' ELSE 'Preah Sihanouk' END,
-			'sms', id, 1700000000000 + (id * 7919) % 100000 * 1000, 0, 0
+			'sms', id, 1700000000000 + (id * 7919) % 100000 * 1000, 1700000000000 + (id * 7919) % 100000 * 1000 - (id % 4) * 60000,
+			id % 6 <> 0, 0, 0
 		FROM contacts`)
 	if err != nil {
 		t.Fatal(err)

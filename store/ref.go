@@ -38,7 +38,8 @@ var newRef = func() (string, error) {
 // insertCase creates a case under a fresh reference. The UNIQUE index on
 // ref rejects a reference already taken (only that statement fails) and
 // another is drawn; it runs on the writer, so nobody can take the reference
-// between the draw and the insert.
+// between the draw and the insert. The case opens with the person's message
+// unanswered: it waits since lastIn, the message's time.
 func insertCase(tx *writeTx, now time.Time, lastIn int64, ch hotline.Channel, contactID int64,
 	t hotline.Triage, reasons, entities, place any) (id int64, ref string, err error) {
 	loc := t.Location
@@ -48,12 +49,12 @@ func insertCase(tx *writeTx, now time.Time, lastIn int64, ch hotline.Channel, co
 		}
 		err = tx.QueryRow(`
 			INSERT INTO cases (ref, status, urgency, lang, reporter, country, province, place, lat, lon,
-				reasons, entities, channel, contact_id, last_inbound_at, created_at, updated_at)
-			VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				reasons, entities, channel, contact_id, last_inbound_at, waiting_since, waiting, created_at, updated_at)
+			VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
 			RETURNING id`,
 			ref, int64(t.Urgency), t.Lang, string(t.Reporter), loc.Country, loc.Province, place,
 			nullFloat(loc.Lat), nullFloat(loc.Lon), reasons, entities, string(ch), contactID,
-			lastIn, ms(now), ms(now)).Scan(&id)
+			lastIn, lastIn, ms(now), ms(now)).Scan(&id)
 		if isUnique(err) {
 			continue
 		}
