@@ -98,8 +98,11 @@ func hasLocalPhone(t hotline.Triage) bool {
 	return false
 }
 
-// entityIDSQL finds or creates an entity. The no-op update makes RETURNING
-// answer for an existing row too.
+// findEntitySQL finds an entity by its lookup key.
+const findEntitySQL = `SELECT id FROM entities WHERE kind = +? AND value_hash = +?`
+
+// entityIDSQL creates an entity. The no-op update makes RETURNING answer
+// for an existing row too.
 const entityIDSQL = `
 	INSERT INTO entities (kind, value, value_hash, lat, lon, created_at) VALUES (?, ?, ?, ?, ?, ?)
 	ON CONFLICT (kind, value_hash) DO UPDATE SET kind = excluded.kind
@@ -117,9 +120,17 @@ const linkEntitySQL = `
 		                  THEN COALESCE(excluded.message_id, entity_cases.message_id) ELSE entity_cases.message_id END`
 
 func linkEntity(tx *writeTx, n normEntity, caseID, msgID, at int64, state string, by int64) (int64, error) {
+	// Most sightings are of an entity already known (the same compound in
+	// message after message): look it up first, so that those cost no
+	// sealing of the value and no rewrite of its row.
 	var id int64
-	if err := tx.QueryRow(entityIDSQL, n.kind, tx.sl.text(colEntityValue, n.value), tx.sl.entityHash(n.kind, n.value),
-		nullFloat(n.lat), nullFloat(n.lon), at).Scan(&id); err != nil {
+	hash := tx.sl.entityHash(n.kind, n.value)
+	err := tx.QueryRow(findEntitySQL, n.kind, hash).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRow(entityIDSQL, n.kind, tx.sl.text(colEntityValue, n.value), hash,
+			nullFloat(n.lat), nullFloat(n.lon), at).Scan(&id)
+	}
+	if err != nil {
 		return 0, fmt.Errorf("store: entity: %w", err)
 	}
 	var mid, uid sql.NullInt64
