@@ -58,7 +58,9 @@ func (db *DB) recordInboundWith(ctx context.Context, in hotline.Inbound, t hotli
 		return hotline.Receipt{}, err
 	}
 	var r hotline.Receipt
-	err = db.write(ctx, func(tx *writeTx) error {
+	// Rerunnable: the unit's effects are r and the ack or reply it calls,
+	// which the pipeline makes safe to call again (intake/reply_limit.go).
+	err = db.writeRerunnable(ctx, func(tx *writeTx) error {
 		var err error
 		r, err = recordInbound(tx, db.now(), at, in, t, &p, ack, reply)
 		return err
