@@ -118,16 +118,32 @@ func TestStatementsPerMessage(t *testing.T) {
 		}
 	}
 	// Only the columns a message changed are written: the queue indexes
-	// over urgency, province and lang are not rewritten for nothing.
+	// over urgency, province, lang and waiting_since (the case is still
+	// waiting, so its queue key stays) are not rewritten for nothing.
 	if _, err := db.RecordInbound(ctx, inbound(hotline.SMS, "+85510000123", "SMs4", "fictional"), tr, ack); err != nil {
 		t.Fatal(err)
 	}
+	updates := 0
 	for _, s := range log.take() {
 		// (last_inbound_at stays when both messages fall in one millisecond)
-		if strings.HasPrefix(s, "UPDATE cases") && s != "UPDATE cases SET last_inbound_at = ?, updated_at = ? WHERE id = ?" &&
+		if !strings.HasPrefix(s, "UPDATE cases") {
+			continue
+		}
+		updates++
+		if s != "UPDATE cases SET last_inbound_at = ?, updated_at = ? WHERE id = ?" &&
 			s != "UPDATE cases SET updated_at = ? WHERE id = ?" {
 			t.Errorf("a message that changes no triage wrote %q", s)
 		}
+	}
+	if updates != 1 {
+		t.Errorf("%d case updates, want 1", updates)
+	}
+	// What such a message does write moves no queue index entry:
+	// last_inbound_at is in no index, updated_at only in the live queue's.
+	var n int
+	if err := db.rdb.QueryRow(`SELECT count(*) FROM sqlite_master m, pragma_index_info(m.name) i
+		WHERE m.type = 'index' AND m.tbl_name = 'cases' AND (i.name = 'last_inbound_at' OR i.name = 'updated_at' AND m.name <> 'cases_updated')`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d indexes on cases hold a column every message writes (%v)", n, err)
 	}
 }
 
