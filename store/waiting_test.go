@@ -313,3 +313,20 @@ func TestWaitingSinceBackfill(t *testing.T) {
 	defer db.Close()
 	check(db)
 }
+
+// The family's status message is written by a person on our side too, so
+// it answers the case like a console reply (the trigger in 00100 covers
+// every path that writes such a message).
+func TestFamilyStatusAnswersCase(t *testing.T) {
+	db, _ := openTest(t, DefaultOptions())
+	a := say(t, db, "+821000001234", "SMf1", waitingT0)
+	if _, err := writeExec(db, `UPDATE cases SET family_status = 1 WHERE id = ?`, a.CaseID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.QueueFamilyStatus(context.Background(), hotline.Staff{User: hotline.User{Name: "fictional agent"}}, a.CaseID, "fictional status"); err != nil {
+		t.Fatal(err)
+	}
+	if c := getCase(t, db, a.CaseID); c.Waiting || !c.WaitingSince.After(waitingT0) {
+		t.Errorf("after the family status: waiting %v since %v", c.Waiting, c.WaitingSince)
+	}
+}
