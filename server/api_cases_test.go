@@ -65,8 +65,8 @@ func TestCaseAPIQueueOrderFiltersAndPages(t *testing.T) {
 	}
 	for i := 1; i < len(page.Cases); i++ {
 		a, b := page.Cases[i-1], page.Cases[i]
-		if a.Urgency < b.Urgency || (a.Urgency == b.Urgency && a.LastInboundAt.After(b.LastInboundAt)) {
-			t.Errorf("queue order broken at %d: %s/%v before %s/%v", i, a.Urgency, a.LastInboundAt, b.Urgency, b.LastInboundAt)
+		if a.Urgency < b.Urgency || (a.Urgency == b.Urgency && a.WaitingSince.After(b.WaitingSince)) {
+			t.Errorf("queue order broken at %d: %s/%v before %s/%v", i, a.Urgency, a.WaitingSince, b.Urgency, b.WaitingSince)
 		}
 	}
 	if page.Cases[0].Urgency != hotline.Critical || page.Cases[len(page.Cases)-1].Urgency != hotline.Low {
