@@ -14,9 +14,16 @@ import (
 
 // indexEntities links what message msgID of case caseID mentions to the
 // case, inside the intake's own unit of work: a case is linked the moment
-// it is stored, and a crash loses neither or both.
-func indexEntities(tx *writeTx, caseID, msgID int64, at time.Time, t hotline.Triage, lat, lon *float64) error {
-	home, person, err := messageContext(tx, msgID, t)
+// it is stored, and a crash loses neither or both. facts is what the caller
+// already holds of the message (intake); nil reads it back (reindex).
+func indexEntities(tx *writeTx, caseID, msgID int64, at time.Time, t hotline.Triage, lat, lon *float64, facts *messageFacts) error {
+	var home, person string
+	var err error
+	if facts != nil {
+		home, person, err = facts.context(tx, caseID, t)
+	} else {
+		home, person, err = messageContext(tx, msgID, t)
+	}
 	if err != nil {
 		return err
 	}
@@ -32,19 +39,57 @@ func indexEntities(tx *writeTx, caseID, msgID int64, at time.Time, t hotline.Tri
 	return nil
 }
 
+// messageFacts is what intake holds of a message it has just written, so
+// that the entity index need not read the message back: its channel, its
+// form fields (meta), and its contact's name as stored after the message.
+type messageFacts struct {
+	channel hotline.Channel
+	meta    map[string]string
+	// name is the contact's stored name when nameKnown; otherwise
+	// rawName is its sealed form, opened only if a self-report needs it.
+	name      string
+	nameKnown bool
+	rawName   []byte
+}
+
+// context is messageContext from facts in hand.
+func (f *messageFacts) context(tx *writeTx, caseID int64, t hotline.Triage) (home, person string, err error) {
+	switch {
+	case f.channel == hotline.Web:
+		if n := f.meta["nationality"]; n != "" && n != "other" {
+			home = n
+		}
+		person = personKey(f.meta["person_name"])
+	case t.Reporter == hotline.ReporterSelf:
+		name := f.name
+		if !f.nameKnown && len(f.rawName) > 0 {
+			if name, err = tx.sl.open(colContactName, f.rawName); err != nil {
+				return "", "", err
+			}
+		}
+		person = personKey(name)
+	}
+	if home == "" && hasLocalPhone(t) {
+		if home, err = caseNationality(tx, caseID); err != nil {
+			return "", "", err
+		}
+	}
+	return home, person, nil
+}
+
 // messageContext is what the index needs of message msgID beyond its
 // triage: the country its case points to (the form's nationality answer,
 // else the case's guess), which decides how a local phone number is read,
 // and the folded name of the person in danger, if the message names them:
 // the web form's "name of the person in danger", or the sender's own
-// profile name (WhatsApp, Telegram) when the message is a self-report. The
-// message and its case are already written, so it reads them back rather
-// than widening intake's call.
+// profile name (WhatsApp, Telegram) when the message is a self-report.
+// Reindexing reads them back from the stored message; intake has them in
+// hand (messageFacts).
 //
-// It runs for every inbound message, so it reads what it needs only: the
-// first query touches columns stored early in their rows; the meta, the
-// name and the nationality (stored after the sealed columns) are read only
-// when there is something to read them for.
+// It reads what it needs only: the first query touches columns stored
+// early in their rows; the meta, the name and the nationality (stored after
+// the sealed columns) are read only when there is something to read them
+// for.
 func messageContext(tx *writeTx, msgID int64, t hotline.Triage) (home, person string, err error) {
 	var channel string
 	var caseID, contactID int64
@@ -75,11 +120,21 @@ func messageContext(tx *writeTx, msgID int64, t hotline.Triage) (home, person st
 		person = personKey(name)
 	}
 	if home == "" && hasLocalPhone(t) {
-		if err := tx.QueryRow(`SELECT nationality FROM cases WHERE id = ?`, caseID).Scan(&home); err != nil {
-			return "", "", fmt.Errorf("store: entity context nationality: %w", err)
+		if home, err = caseNationality(tx, caseID); err != nil {
+			return "", "", err
 		}
 	}
 	return home, person, nil
+}
+
+// caseNationality is the country a case points to, by which a local phone
+// number is read.
+func caseNationality(tx *writeTx, caseID int64) (string, error) {
+	var home string
+	if err := tx.QueryRow(`SELECT nationality FROM cases WHERE id = ?`, caseID).Scan(&home); err != nil {
+		return "", fmt.Errorf("store: entity context nationality: %w", err)
+	}
+	return home, nil
 }
 
 // hasLocalPhone reports whether the triage found a number written the
@@ -221,7 +276,7 @@ func (db *DB) ReindexEntities(ctx context.Context) (int, error) {
 				}
 			}
 			for _, r := range batch {
-				if err := indexEntities(tx, r.caseID, r.id, fromMS(r.at), r.t, r.lat, r.lon); err != nil {
+				if err := indexEntities(tx, r.caseID, r.id, fromMS(r.at), r.t, r.lat, r.lon, nil); err != nil {
 					return err
 				}
 			}

@@ -227,7 +227,8 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 	if in.SafeToContact != nil {
 		safe = sql.NullBool{Bool: *in.SafeToContact, Valid: true}
 	}
-	contactID, gc, created, err := upsertContact(tx, now, in, p, safe)
+	facts := messageFacts{channel: in.Channel, meta: in.Meta}
+	contactID, gc, created, err := upsertContact(tx, now, in, p, safe, &facts)
 	if err != nil {
 		return hotline.Receipt{}, err
 	}
@@ -279,7 +280,7 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		return hotline.Receipt{}, fmt.Errorf("store: message insert: %w", err)
 	}
 	// The entity index (store/entities_index.go) links the case in the same write.
-	if err := indexEntities(tx, c.id, msgID, at, t, in.Lat, in.Lon); err != nil {
+	if err := indexEntities(tx, c.id, msgID, at, t, in.Lat, in.Lon, &facts); err != nil {
 		return hotline.Receipt{}, err
 	}
 
@@ -351,7 +352,7 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 
 // contactSQL finds the sender's contact row, with what intake needs of it.
 const contactSQL = `
-		SELECT id, do_not_contact, discreet, safe_to_contact, name = ''
+		SELECT id, do_not_contact, discreet, safe_to_contact, name
 		FROM contacts WHERE channel = +? AND address_hash = +?`
 
 // upsertContact finds or creates the sender's contact and returns it as it
@@ -359,10 +360,15 @@ const contactSQL = `
 // read, and written only when the message brings a name it lacked or
 // states whether it is safe to contact: an upsert would rewrite the row,
 // and answer through RETURNING, for every message.
-func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInbound, safe sql.NullBool) (id int64, gc guideContact, created bool, err error) {
-	var nameEmpty bool
-	err = tx.QueryRow(contactSQL, string(in.Channel), p.fromHash).Scan(&id, &gc.dnc, &gc.discreet, &gc.safe, &nameEmpty)
+//
+// facts gets the contact's name as stored after the message, for the
+// entity index: this message's name if it gave the contact one, else the
+// stored one, still sealed.
+func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInbound, safe sql.NullBool, facts *messageFacts) (id int64, gc guideContact, created bool, err error) {
+	var rawName []byte
+	err = tx.QueryRow(contactSQL, string(in.Channel), p.fromHash).Scan(&id, &gc.dnc, &gc.discreet, &gc.safe, &rawName)
 	if errors.Is(err, sql.ErrNoRows) {
+		facts.name, facts.nameKnown = in.Name, true
 		// New: the writer holds the write lock, so nobody inserts it meanwhile;
 		// ON CONFLICT keeps the statement right even so.
 		var after sql.NullBool
@@ -382,7 +388,12 @@ func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInb
 	if err != nil {
 		return 0, gc, false, fmt.Errorf("store: contact: %w", err)
 	}
-	newName := nameEmpty && in.Name != ""
+	newName := len(rawName) == 0 && in.Name != ""
+	if len(rawName) == 0 || newName {
+		facts.name, facts.nameKnown = in.Name, true
+	} else {
+		facts.rawName = rawName
+	}
 	if newName || (safe.Valid && safe != gc.safe) {
 		name := p.name
 		if !newName {
