@@ -89,7 +89,8 @@ func TestHotStatementsUseIndexes(t *testing.T) {
 		index       string
 	}{
 		{"findDuplicate", findDuplicateSQL, []any{"sms", "SM1"}, "USING INDEX messages_external"},
-		{"openCase", openCaseSQL, []any{int64(1)}, "USING INDEX cases_contact"},
+		{"openCase", openCaseSQL, []any{int64(1)}, "USING INDEX cases_contact_open"},
+		{"openCaseGuided", openCaseGuidedSQL, []any{int64(1)}, "USING INDEX cases_contact_open"},
 		{"deliveryStatus", deliveryStatusSQL, []any{"sent", "", "sms", "SM1"}, "USING INDEX messages_external"},
 		{"findEntity", findEntitySQL, []any{"place", []byte{1, 2}}, "INDEX entities_value_hash"},
 		{"contact", contactSQL, []any{"sms", []byte{1, 2}}, "USING INDEX contacts_address_hash"},
@@ -97,6 +98,10 @@ func TestHotStatementsUseIndexes(t *testing.T) {
 		plan := explain(t, db, c.query, c.args)
 		if !strings.Contains(plan, c.index) || strings.Contains(plan, "SCAN") {
 			t.Errorf("%s: want %s, plan:\n%s", c.name, c.index, plan)
+		}
+		// The newest open case comes off the index's end, not a sort.
+		if c.name == "openCase" && strings.Contains(plan, "TEMP B-TREE") {
+			t.Errorf("%s sorts: %s", c.name, plan)
 		}
 	}
 }
