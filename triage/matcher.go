@@ -1,9 +1,10 @@
 package triage
 
 import (
+	"cmp"
 	"fmt"
 	"hotline"
-	"sort"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -43,12 +44,18 @@ type pattern struct {
 	khmerLeft, khmerRight bool
 }
 
-// engine is the loaded data and the one automaton over all of it. It is
-// read-only after init and shared by all goroutines.
+// engine is the loaded data and the automata over it. It is read-only
+// after init and shared by all goroutines.
 type engine struct {
 	*data
-	ac       ac.AhoCorasick
-	patterns []pattern
+	// plainAC holds the patterns some entry matches in the plain view and
+	// foldedAC those matched in the folded view; plainPat and foldedPat map
+	// their pattern numbers to patterns. One automaton per view keeps each
+	// view from reporting matches only the other view could use, which
+	// cost a third of all matches (the library allocates for every one).
+	plainAC, foldedAC   ac.AhoCorasick
+	plainPat, foldedPat []int32
+	patterns            []pattern
 }
 
 var eng = mustEngine()
@@ -139,12 +146,26 @@ func newEngine() (*engine, error) {
 		}
 		p.soft = soft
 	}
-	strs := make([]string, len(e.patterns))
+	var plainStrs, foldedStrs []string
 	for i, p := range e.patterns {
-		strs[i] = p.text
+		var inPlain, inFolded bool
+		for _, r := range p.refs {
+			inPlain = inPlain || r.view == viewPlain
+			inFolded = inFolded || r.view == viewFolded
+		}
+		if inPlain {
+			plainStrs = append(plainStrs, p.text)
+			e.plainPat = append(e.plainPat, int32(i))
+		}
+		if inFolded {
+			foldedStrs = append(foldedStrs, p.text)
+			e.foldedPat = append(e.foldedPat, int32(i))
+		}
 	}
 	b := ac.NewAhoCorasickBuilder(ac.Opts{MatchKind: ac.StandardMatch, DFA: true})
-	e.ac = b.Build(strs)
+	e.plainAC = b.Build(plainStrs)
+	b = ac.NewAhoCorasickBuilder(ac.Opts{MatchKind: ac.StandardMatch, DFA: true})
+	e.foldedAC = b.Build(foldedStrs)
 	return e, nil
 }
 
@@ -157,22 +178,21 @@ type hit struct {
 	table      uint8
 }
 
-// scan runs the automaton once over both views of t, keeping the hits that
-// respect word boundaries. Within each table and view the longest match
-// wins and hides what overlaps it ("not allowed to leave" hides "leave",
-// "한국인" hides "한국"), but tables do not hide each other: a place
-// inside a signal is still a place. Hits come out grouped by table, then
-// view, in text order.
+// scan runs each view's automaton over its view of t, keeping the hits
+// that respect word boundaries. Within each table and view the longest
+// match wins and hides what overlaps it ("not allowed to leave" hides
+// "leave", "한국인" hides "한국"), but tables do not hide each other: a
+// place inside a signal is still a place. Hits come out grouped by table,
+// then view, in text order.
 func (e *engine) scan(t *text, hits []hit) []hit {
 	hits = hits[:0]
 	np := len(t.plain)
-	it := e.ac.IterOverlappingByte(t.hay)
-	for m := it.Next(); m != nil; m = it.Next() {
-		p := &e.patterns[m.Pattern()]
-		s, en := m.Start(), m.End()
-		var h hit
-		h.pat = int32(m.Pattern())
-		if s < np {
+	if np > 0 {
+		it := e.plainAC.IterOverlappingByte(t.plain)
+		for m := it.Next(); m != nil; m = it.Next() {
+			pat := e.plainPat[m.Pattern()]
+			p := &e.patterns[pat]
+			s, en := m.Start(), m.End()
 			if p.wordLeft && s > 0 {
 				r, _ := utf8.DecodeLastRune(t.plain[:s])
 				if isLatinWordRune(r) {
@@ -188,43 +208,27 @@ func (e *engine) scan(t *text, hits []hit) []hit {
 			if p.khmerLeft && s >= 3 && isCoengAt(t.plain, s-3) || p.khmerRight && en < np && isKhmerMark(t.plain[en:]) {
 				continue // the match would split a Khmer syllable ("ទះ" in "ផ្ទះ")
 			}
-			h.start, h.end, h.view = int32(s), int32(en), viewPlain
-		} else {
-			fs, fe := s-np-1, en-np-1
-			f := t.folded
-			if fs < 0 || fs > 0 && f[fs-1] != ' ' || fe < len(f) && f[fe] != ' ' {
+			hits = appendHits(hits, p, hit{pat: pat, start: int32(s), end: int32(en), view: viewPlain})
+		}
+	}
+	if f := t.folded; len(f) > 0 {
+		it := e.foldedAC.IterOverlappingByte(f)
+		for m := it.Next(); m != nil; m = it.Next() {
+			pat := e.foldedPat[m.Pattern()]
+			fs, fe := m.Start(), m.End()
+			if fs > 0 && f[fs-1] != ' ' || fe < len(f) && f[fe] != ' ' {
 				continue // folded patterns are whole words
 			}
-			h.start = t.foldAt[fs]
+			h := hit{pat: pat, start: t.foldAt[fs], view: viewFolded}
 			end := t.foldAt[fe-1] + 1
 			for int(end) < np && end < t.foldAt[fe] && isASCIIAlnum(t.plain[end]) {
 				end++
 			}
-			h.end, h.view = end, viewFolded
-		}
-		var seen uint8
-		for _, r := range p.refs {
-			if r.view != h.view || seen&(1<<r.table) != 0 {
-				continue
-			}
-			seen |= 1 << r.table
-			h.table = r.table
-			hits = append(hits, h)
+			h.end = end
+			hits = appendHits(hits, &e.patterns[pat], h)
 		}
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		a, b := &hits[i], &hits[j]
-		if a.table != b.table {
-			return a.table < b.table
-		}
-		if a.view != b.view {
-			return a.view < b.view
-		}
-		if a.start != b.start {
-			return a.start < b.start
-		}
-		return a.end > b.end
-	})
+	slices.SortFunc(hits, compareHits)
 	// Leftmost-longest within each table and view; language words all count.
 	out := hits[:0]
 	var end int32
@@ -245,6 +249,35 @@ func (e *engine) scan(t *text, hits []hit) []hit {
 		out = append(out, h)
 	}
 	return out
+}
+
+// compareHits orders hits by table, view, start, and longest first. No two
+// distinct hits tie: equal table, view and span mean the same pattern.
+func compareHits(a, b hit) int {
+	if a.table != b.table {
+		return cmp.Compare(a.table, b.table)
+	}
+	if a.view != b.view {
+		return cmp.Compare(a.view, b.view)
+	}
+	if a.start != b.start {
+		return cmp.Compare(a.start, b.start)
+	}
+	return cmp.Compare(b.end, a.end)
+}
+
+// appendHits appends h once for each table that has p in h's view.
+func appendHits(hits []hit, p *pattern, h hit) []hit {
+	var seen uint8
+	for _, r := range p.refs {
+		if r.view != h.view || seen&(1<<r.table) != 0 {
+			continue
+		}
+		seen |= 1 << r.table
+		h.table = r.table
+		hits = append(hits, h)
+	}
+	return hits
 }
 
 // refOf returns the entry index of the hit's pattern in its table and view.

@@ -21,8 +21,8 @@ const (
 	viewFolded
 )
 
-// text is one message in both views. The haystack the matcher runs over is
-// plain + sep + folded, so one automaton pass serves both.
+// text is one message in both views; the matcher runs one automaton over
+// each.
 type text struct {
 	plain  []byte
 	folded []byte
@@ -30,11 +30,7 @@ type text struct {
 	// in plain of the character it came from, so folded matches can be
 	// reported and placed in plain coordinates.
 	foldAt []int32
-	hay    []byte
 }
-
-// sep divides the two views in the haystack; no pattern contains it.
-const sep = '\x01'
 
 func isZeroWidth(r rune) bool {
 	switch r {
@@ -70,7 +66,7 @@ func (t *text) normalize(s string) {
 			}
 			space = true
 			continue
-		case unicode.IsSpace(r) || unicode.IsControl(r) || r == sep:
+		case unicode.IsSpace(r) || unicode.IsControl(r):
 			if !space {
 				p = append(p, ' ')
 				space = true
@@ -103,10 +99,6 @@ func (t *text) normalize(s string) {
 	}
 	t.plain = p
 	t.fold()
-	h := append(t.hay[:0], p...)
-	h = append(h, sep)
-	h = append(h, t.folded...)
-	t.hay = h
 }
 
 // fold builds the folded view: each Latin word of plain through foldWord,
