@@ -54,7 +54,24 @@ func (e *engine) entities(s string, hits []hit, out []hotline.Entity) []hotline.
 		}
 		out = append(out, hotline.Entity{Kind: kind, Value: v})
 	}
-	hasDigit := strings.ContainsAny(s, "0123456789")
+	// Every pattern below needs some digits or a long run of letters and
+	// digits; counting both first skips the regexps that cannot match,
+	// which is most of them for most messages.
+	digits, run, longest := 0, 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+			run++
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			run++
+		default:
+			run = 0
+		}
+		longest = max(longest, run)
+	}
+	hasDigit := digits > 0
 	if strings.Contains(s, "http") || strings.Contains(s, "www.") || strings.Contains(s, "HTTP") {
 		for _, m := range reURL.FindAllString(s, -1) {
 			add(EntityURL, m)
@@ -73,7 +90,9 @@ func (e *engine) entities(s string, hits []hit, out []hotline.Entity) []hotline.
 			add(EntityWhatsApp, "+"+m[1])
 		}
 	}
-	if hasDigit {
+	// A phone number counts with 9 to 15 digits (reBareCC's shapes have 10
+	// or more).
+	if digits >= 9 {
 		for _, m := range rePhone.FindAllString(s, -1) {
 			if strings.Count(m, ".") > 0 && !strings.HasPrefix(m, "+") {
 				continue // a coordinate or a decimal, not a number to call
@@ -94,29 +113,40 @@ func (e *engine) entities(s string, hits []hit, out []hotline.Entity) []hotline.
 			}
 			add(EntityPhone, s[ix[0]:ix[1]])
 		}
-		for _, m := range reAmount.FindAllString(s, -1) {
-			add(EntityAmount, strings.TrimSpace(m))
+	}
+	if hasDigit {
+		if mayHaveAmount(s) {
+			for _, m := range reAmount.FindAllString(s, -1) {
+				add(EntityAmount, strings.TrimSpace(m))
+			}
 		}
-		if strings.Contains(s, "0x") {
+		// Wallets are runs of 14 (bech32), 26 (base58), 34 (TRON) or 42
+		// (0x + 40 hex) letters and digits.
+		if longest >= 42 && strings.Contains(s, "0x") {
 			for _, m := range reETH.FindAllString(s, -1) {
 				add(EntityETH, m)
 			}
 		}
-		if strings.IndexByte(s, 'T') >= 0 {
+		if longest >= 34 && strings.IndexByte(s, 'T') >= 0 {
 			for _, m := range reTRON.FindAllString(s, -1) {
 				add(EntityTRON, m)
 			}
 		}
-		for _, m := range reBTC.FindAllString(s, -1) {
-			add(EntityBTC, m)
+		if longest >= 14 {
+			for _, m := range reBTC.FindAllString(s, -1) {
+				add(EntityBTC, m)
+			}
 		}
-		low := strings.ToLower(s)
-		for _, w := range passportWords {
-			if strings.Contains(low, w) {
-				for _, m := range rePassport.FindAllString(s, -1) {
-					add(EntityPassport, m)
+		// A passport number has 7 or 8 digits after its letters.
+		if digits >= 7 {
+			low := strings.ToLower(s)
+			for _, w := range passportWords {
+				if strings.Contains(low, w) {
+					for _, m := range rePassport.FindAllString(s, -1) {
+						add(EntityPassport, m)
+					}
+					break
 				}
-				break
 			}
 		}
 	}
