@@ -95,7 +95,7 @@ func (db *DB) SetStatus(ctx context.Context, actor hotline.Staff, caseID int64, 
 		if resolution != "" {
 			d["resolution"], d["reason"] = resolution, reason
 		}
-		return audit(tx, now, actor.Name, "case.status", caseID, d)
+		return recordStatus(tx, now, actor.Name, caseID, to, d)
 	})
 }
 
@@ -182,10 +182,7 @@ func (db *DB) QueueReply(ctx context.Context, actor hotline.Staff, r hotline.Rep
 			}
 			return hotline.ErrOutsideReplyWindow
 		}
-		if err := tx.QueryRow(`
-			INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
-			VALUES (?, ?, 'out', ?, '', ?, 'queued', ?) RETURNING id`,
-			r.CaseID, contactID, channel, tx.sl.text(colMessageBody, body), ms(now)).Scan(&msgID); err != nil {
+		if msgID, err = insertStaffMessage(tx, now, r.CaseID, contactID, channel, body); err != nil {
 			return err
 		}
 		// The override travels with the row only when it was for this

@@ -82,10 +82,7 @@ func (db *DB) QueueFamilyStatus(ctx context.Context, actor hotline.Staff, caseID
 		if dnc {
 			return hotline.ErrDoNotContact
 		}
-		if err := tx.QueryRow(`
-			INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, status, created_at)
-			VALUES (?, ?, 'out', ?, '', ?, 'queued', ?) RETURNING id`,
-			caseID, contactID, channel, tx.sl.text(colMessageBody, body), ms(now)).Scan(&msgID); err != nil {
+		if msgID, err = insertStaffMessage(tx, now, caseID, contactID, channel, body); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(`

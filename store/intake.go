@@ -182,7 +182,10 @@ type caseTriage struct {
 	// a message moves it only when it makes an answered case wait again.
 	waiting      bool
 	waitingSince int64
-	triage       hotline.Triage
+	// firstIn is the case's first message from the person (first_in_at,
+	// for the overview; NULL on a case opened another way).
+	firstIn sql.NullInt64
+	triage  hotline.Triage
 	// reasons and entities opened; decoded only when the message brings
 	// something to merge into them. The raw fields are the sealed values,
 	// written back as they are when nothing changed.
@@ -464,7 +467,7 @@ const openCaseSQL = `
 		ORDER BY id DESC LIMIT 1`
 
 const openCaseColumns = `id, ref, urgency, urgency_overridden, lang, reporter, country, province, place, lat, lon,
-			reasons, entities, last_inbound_at, waiting, waiting_since`
+			reasons, entities, last_inbound_at, waiting, waiting_since, first_in_at`
 
 // openCaseGuidedSQL is openCaseSQL with what the guided intake needs of
 // the case (guideCaseSQL) read in the same statement, since every guided
@@ -487,7 +490,7 @@ func openCase(tx *writeTx, contactID int64, guided bool) (caseTriage, bool, erro
 	)
 	dest := []any{&c.id, &c.ref, &urgency, &c.overridden, &c.triage.Lang, &reporter,
 		&c.triage.Location.Country, &c.triage.Location.Province, &c.rawPlace, &lat, &lon,
-		&c.rawReasons, &c.rawEntities, &c.lastIn, &c.waiting, &c.waitingSince}
+		&c.rawReasons, &c.rawEntities, &c.lastIn, &c.waiting, &c.waitingSince, &c.firstIn}
 	query := openCaseSQL
 	if guided {
 		query = openCaseGuidedSQL
@@ -576,12 +579,13 @@ const (
 	colLastInbound
 	colWaiting
 	colWaitingSince
+	colFirstIn
 	colUpdated
 	numCaseCols
 )
 
 var caseColNames = [numCaseCols]string{"urgency", "lang", "reporter", "country", "province", "place",
-	"lat", "lon", "reasons", "entities", "last_inbound_at", "waiting", "waiting_since", "updated_at"}
+	"lat", "lon", "reasons", "entities", "last_inbound_at", "waiting", "waiting_since", "first_in_at", "updated_at"}
 
 // update writes the message's merge into the case row, setting only the
 // columns whose value changed. SQLite rewrites every index that holds a
@@ -617,6 +621,7 @@ func (c *caseTriage) update(tx *writeTx, now time.Time, lastIn, at int64, merged
 	set(colLastInbound, lastIn != c.lastIn, lastIn)
 	set(colWaiting, !c.waiting, 1)
 	set(colWaitingSince, !c.waiting && at != c.waitingSince, at)
+	set(colFirstIn, !c.firstIn.Valid || at < c.firstIn.Int64, at) // (providers' clocks disagree)
 	set(colUpdated, true, ms(now))
 	args := make([]any, 0, numCaseCols+1)
 	for col := range numCaseCols {

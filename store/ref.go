@@ -49,12 +49,12 @@ func insertCase(tx *writeTx, now time.Time, lastIn int64, ch hotline.Channel, co
 		}
 		err = tx.QueryRow(`
 			INSERT INTO cases (ref, status, urgency, lang, reporter, country, province, place, lat, lon,
-				reasons, entities, channel, contact_id, last_inbound_at, waiting_since, waiting, created_at, updated_at)
-			VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+				reasons, entities, channel, contact_id, last_inbound_at, waiting_since, waiting, first_in_at, created_at, updated_at)
+			VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
 			RETURNING id`,
 			ref, int64(t.Urgency), t.Lang, string(t.Reporter), loc.Country, loc.Province, place,
 			nullFloat(loc.Lat), nullFloat(loc.Lon), reasons, entities, string(ch), contactID,
-			lastIn, lastIn, ms(now), ms(now)).Scan(&id)
+			lastIn, lastIn, lastIn, ms(now), ms(now)).Scan(&id)
 		if isUnique(err) {
 			continue
 		}

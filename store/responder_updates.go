@@ -58,7 +58,7 @@ func responderUpdate(tx *writeTx, now time.Time, status string, userID int64, ac
 			"reported rescued by "+org, caseID); err != nil {
 			return err
 		}
-		if err := audit(tx, now, actor, "case.status", caseID, map[string]any{"from": status, "to": hotline.StatusResolved, "resolution": UpdateRescued}); err != nil {
+		if err := recordStatus(tx, now, actor, caseID, hotline.StatusResolved, map[string]any{"from": status, "to": hotline.StatusResolved, "resolution": UpdateRescued}); err != nil {
 			return err
 		}
 	}
