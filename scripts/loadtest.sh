@@ -5,6 +5,7 @@
 #
 #   scripts/loadtest.sh            # defaults below
 #   N=50000 C=128 scripts/loadtest.sh
+#   PROFILE=/tmp/prof scripts/loadtest.sh   # also a Go CPU profile per run: /tmp/prof/<run>.prof
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,8 +27,10 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() { # name group_commit load-args...
 	local name=$1 gc=$2; shift 2
 	rm -rf "$work"/db* "$work"/key
+	local profile=()
+	if [ -n "${PROFILE:-}" ]; then mkdir -p "$PROFILE"; profile=(-cpu-profile "$PROFILE/$name.prof"); fi
 	HOTLINE_DB="$work/db" HOTLINE_KEY_FILE="$work/key" HOTLINE_ADDR=127.0.0.1:$PORT HOTLINE_GROUP_COMMIT=$gc HOTLINE_ACK=first \
-		TWILIO_AUTH_TOKEN=$TOKEN TWILIO_ACCOUNT_SID=$ACCOUNT "$work/hotline" serve >"$work/out" 2>"$work/err" &
+		TWILIO_AUTH_TOKEN=$TOKEN TWILIO_ACCOUNT_SID=$ACCOUNT "$work/hotline" serve "${profile[@]}" >"$work/out" 2>"$work/err" &
 	local pid=$!
 	for _ in $(seq 100); do grep -q "listening on" "$work/out" 2>/dev/null && break; sleep 0.1; done
 	local before after

@@ -39,9 +39,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "URL the outside world calls (HOTLINE_PUBLIC_URL)")
 	groupCommit := fs.Bool("group-commit", os.Getenv("HOTLINE_GROUP_COMMIT") != "off",
 		"share one fsync among concurrent writes; off (HOTLINE_GROUP_COMMIT=off) is the one-transaction-per-request baseline for benchmarks")
+	cpuProfile := fs.String("cpu-profile", "", "write a Go CPU profile of this run to `FILE` (performance work)")
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	ackMode, err := intake.ParseAckMode(cfg.Ack)
 	if err != nil {
 		return err
