@@ -1,7 +1,8 @@
 package triage
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -87,7 +88,7 @@ func (e *engine) classify(in Input, sc *scratch) Result {
 			reasons = append(reasons, hotline.Reason{Signal: "location_only", Urgency: hotline.Medium, Note: "a location without words: the person may be unable to type"})
 		}
 	}
-	sort.SliceStable(reasons, func(i, j int) bool { return reasons[i].Urgency > reasons[j].Urgency })
+	slices.SortStableFunc(reasons, func(a, b hotline.Reason) int { return cmp.Compare(b.Urgency, a.Urgency) })
 	res.Reasons = reasons
 	res.Reporter = e.reporter(hits, sigs, res.Lang, len(t.plain))
 	sc.cands = e.placeCandidates(hits, res.Reporter, sc.cands)

@@ -21,7 +21,12 @@ func isVietnameseLetter(r rune) bool {
 // the matcher (langHits), with Vietnamese tone letters as strong evidence.
 func (e *engine) detectLang(t *text, hits []hit) string {
 	var hangul, khmer, han, thai, kana, latin, viet int
-	for _, r := range string(t.plain) {
+	for i, p := 0, t.plain; i < len(p); {
+		r, n := rune(p[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(p[i:])
+		}
+		i += n
 		switch {
 		case r < utf8.RuneSelf:
 			if r >= 'a' && r <= 'z' {

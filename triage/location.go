@@ -133,7 +133,9 @@ func (e *engine) location(in Input, t *text, cands []candidate, res *Result) {
 		}
 	}
 	if havePoint {
-		res.Lat, res.Lon = &lat, &lon
+		// Fresh copies: lat and lon themselves stay on the stack for the
+		// messages without a point, which are most.
+		res.Lat, res.Lon = new(lat), new(lon)
 		if prov, ok := geo.ProvinceAt(lat, lon); ok {
 			res.Province, res.Country = prov, "KH"
 			if pc := precise(prov); pc != nil && pc.p.rank >= 2 {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -30,6 +31,20 @@ type text struct {
 	// in plain of the character it came from, so folded matches can be
 	// reported and placed in plain coordinates.
 	foldAt []int32
+	// nfc holds the message in NFC when it did not arrive in NFC.
+	nfc []byte
+	// str is plain as a string, made on the first span asked for, so that
+	// all the spans of a message share one allocation.
+	str string
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func isZeroWidth(r rune) bool {
@@ -42,12 +57,46 @@ func isZeroWidth(r rune) bool {
 
 // normalize fills t from s. It reuses t's buffers.
 func (t *text) normalize(s string) {
-	if !norm.NFC.IsNormalString(s) {
-		s = norm.NFC.String(s)
+	t.str = ""
+	if !isASCII(s) && !norm.NFC.IsNormalString(s) {
+		// Into a buffer the text keeps, not a new string per message (the
+		// same bytes norm.NFC.String gives); s only lives until this call
+		// returns.
+		t.nfc = norm.NFC.AppendString(t.nfc[:0], s)
+		s = unsafe.String(unsafe.SliceData(t.nfc), len(t.nfc))
 	}
 	p := t.plain[:0]
 	space := true // drop leading space
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// ASCII, the bulk of most messages: the cases below that
+			// can apply to it, without decoding or Unicode tables.
+			i++
+			switch {
+			case c == '\n' || c == '\r':
+				if len(p) > 0 && p[len(p)-1] == ' ' {
+					p = p[:len(p)-1]
+				}
+				if len(p) > 0 && p[len(p)-1] != '\n' {
+					p = append(p, '\n')
+				}
+				space = true
+				continue
+			case c <= ' ' || c == 0x7f: // unicode.IsSpace or IsControl
+				if !space {
+					p = append(p, ' ')
+					space = true
+				}
+				continue
+			case c == '`':
+				c = '\''
+			case c >= 'A' && c <= 'Z':
+				c += 'a' - 'A'
+			}
+			space = false
+			p = append(p, c)
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
 		if r == utf8.RuneError && n <= 1 {

@@ -305,4 +305,9 @@ func absDist(a, b *sigHit) int32 {
 }
 
 // span is the plain text of a hit.
-func (t *text) span(h hit) string { return string(t.plain[h.start:h.end]) }
+func (t *text) span(h hit) string {
+	if t.str == "" {
+		t.str = string(t.plain)
+	}
+	return t.str[h.start:h.end]
+}
