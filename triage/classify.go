@@ -66,6 +66,11 @@ func (e *engine) classify(in Input, sc *scratch) Result {
 		minor = minorAge(t.plain)
 	}
 	reasons := res.Reasons
+	if len(sigs) > 0 {
+		// Room for one reason per signal and a combination, so that the
+		// usual message grows its list once, not three times.
+		reasons = make([]hotline.Reason, 0, len(sigs)+1)
+	}
 	res.Urgency, reasons = level(t, sigs, minor, reasons)
 	for i := range sigs {
 		sg := &sigs[i]

@@ -135,7 +135,8 @@ func (e *engine) location(in Input, t *text, cands []candidate, res *Result) {
 	if havePoint {
 		// Fresh copies: lat and lon themselves stay on the stack for the
 		// messages without a point, which are most.
-		res.Lat, res.Lon = new(lat), new(lon)
+		pt := &[2]float64{lat, lon} // one allocation for both
+		res.Lat, res.Lon = &pt[0], &pt[1]
 		if prov, ok := geo.ProvinceAt(lat, lon); ok {
 			res.Province, res.Country = prov, "KH"
 			if pc := precise(prov); pc != nil && pc.p.rank >= 2 {
@@ -161,8 +162,8 @@ func (e *engine) location(in Input, t *text, cands []candidate, res *Result) {
 	}
 	if chosen.p.rank > 0 {
 		res.Place = chosen.p.name
-		la, lo := chosen.p.lat, chosen.p.lon
-		res.Lat, res.Lon = &la, &lo
+		pt := &[2]float64{chosen.p.lat, chosen.p.lon}
+		res.Lat, res.Lon = &pt[0], &pt[1]
 	} else if chosen.p.country != "" {
 		res.Place = chosen.p.name
 	}
