@@ -16,6 +16,10 @@ type scratch struct {
 	bounds []int32
 	sigs   []sigHit
 	cands  []candidate
+	// reasons and entities are cleared after use so the pool holds no
+	// message text.
+	reasons  []hotline.Reason
+	entities []hotline.Entity
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -65,12 +69,9 @@ func (e *engine) classify(in Input, sc *scratch) Result {
 	if len(t.plain) > 0 {
 		minor = minorAge(t.plain)
 	}
-	reasons := res.Reasons
-	if len(sigs) > 0 {
-		// Room for one reason per signal and a combination, so that the
-		// usual message grows its list once, not three times.
-		reasons = make([]hotline.Reason, 0, len(sigs)+1)
-	}
+	// Reasons and entities are gathered in pooled scratch and copied out
+	// once, at their final size, because the result owns them.
+	reasons := sc.reasons[:0]
 	res.Urgency, reasons = level(t, sigs, minor, reasons)
 	for i := range sigs {
 		sg := &sigs[i]
@@ -94,11 +95,19 @@ func (e *engine) classify(in Input, sc *scratch) Result {
 		}
 	}
 	slices.SortStableFunc(reasons, func(a, b hotline.Reason) int { return cmp.Compare(b.Urgency, a.Urgency) })
-	res.Reasons = reasons
+	sc.reasons = reasons
+	if len(reasons) > 0 {
+		res.Reasons = slices.Clone(reasons)
+	}
 	res.Reporter = e.reporter(hits, sigs, res.Lang, len(t.plain))
 	sc.cands = e.placeCandidates(hits, res.Reporter, sc.cands)
 	e.location(in, t, sc.cands, &res)
-	res.Entities = e.entities(in.Text, hits, res.Entities)
+	sc.entities = e.entities(in.Text, hits, sc.entities[:0])
+	if len(sc.entities) > 0 {
+		res.Entities = slices.Clone(sc.entities)
+	}
+	clear(sc.reasons)
+	clear(sc.entities)
 	return res
 }
 
