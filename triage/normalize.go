@@ -38,15 +38,6 @@ type text struct {
 	str string
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
 func isZeroWidth(r rune) bool {
 	switch r {
 	case '\u200b', '\u200c', '\u200d', '\ufeff', '\u2060', '\u00ad', '\u180e':
@@ -58,7 +49,7 @@ func isZeroWidth(r rune) bool {
 // normalize fills t from s. It reuses t's buffers.
 func (t *text) normalize(s string) {
 	t.str = ""
-	if !isASCII(s) && !norm.NFC.IsNormalString(s) {
+	if !quickNFC(s) && !norm.NFC.IsNormalString(s) {
 		// Into a buffer the text keeps, not a new string per message (the
 		// same bytes norm.NFC.String gives); s only lives until this call
 		// returns.
