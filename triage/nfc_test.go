@@ -1,7 +1,9 @@
 package triage
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -69,4 +71,26 @@ func FuzzQuickNFC(f *testing.F) {
 	}
 	f.Add("ក\u17d2\u17dd\u17d2")
 	f.Fuzz(checkQuickNFC)
+}
+
+// TestCaselessScripts backs normalize's shortcuts: the runes it copies
+// untouched would have come through its general path unchanged.
+func TestCaselessScripts(t *testing.T) {
+	for r := rune(0); r < 0x10000; r++ {
+		if !caseless(r) && !isKhmer(r) {
+			continue
+		}
+		if unicode.ToLower(r) != r {
+			t.Fatalf("ToLower(%U) = %U", r, unicode.ToLower(r))
+		}
+		if !caseless(r) {
+			continue
+		}
+		if unicode.IsSpace(r) || unicode.IsControl(r) || isZeroWidth(r) {
+			t.Fatalf("%U is a space or control", r)
+		}
+		if r >= 0xff01 && r <= 0xff5e || isKhmer(r) || strings.ContainsRune("’‘ʼ`´", r) {
+			t.Fatalf("%U has a case of its own in normalize", r)
+		}
+	}
 }

@@ -46,6 +46,13 @@ func isZeroWidth(r rune) bool {
 	return false
 }
 
+// caseless reports whether r is a Hangul syllable, a common Han character
+// or Thai: scripts with no case, no spaces or controls and no spelling
+// normalize folds, which it copies as they are (TestCaselessScripts).
+func caseless(r rune) bool {
+	return r >= 0xac00 && r <= 0xd7a3 || r >= 0x4e00 && r <= 0x9fff || r >= 0x0e00 && r <= 0x0e7f
+}
+
 // normalize fills t from s. It reuses t's buffers.
 func (t *text) normalize(s string) {
 	t.str = ""
@@ -90,6 +97,12 @@ func (t *text) normalize(s string) {
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
+		if caseless(r) {
+			// Hangul, Han and Thai: no case, no space, nothing to fold.
+			space = false
+			p = append(p, s[i-n:i]...)
+			continue
+		}
 		if r == utf8.RuneError && n <= 1 {
 			r = ' '
 		}
@@ -132,7 +145,10 @@ func (t *text) normalize(s string) {
 			r -= 0xfee0 // full-width Latin and digits from CJK keyboards
 		}
 		space = false
-		p = utf8.AppendRune(p, unicode.ToLower(r))
+		if !isKhmer(r) { // Khmer has no case either
+			r = unicode.ToLower(r)
+		}
+		p = utf8.AppendRune(p, r)
 	}
 	for len(p) > 0 && (p[len(p)-1] == ' ' || p[len(p)-1] == '\n') {
 		p = p[:len(p)-1]
