@@ -92,7 +92,7 @@ func (e *engine) entities(s string, hits []hit, out []hotline.Entity) []hotline.
 	}
 	// A phone number counts with 9 to 15 digits (reBareCC's shapes have 10
 	// or more).
-	if digits >= 9 {
+	if digits >= 9 && mayHavePhone(s) {
 		for _, m := range rePhone.FindAllString(s, -1) {
 			if strings.Count(m, ".") > 0 && !strings.HasPrefix(m, "+") {
 				continue // a coordinate or a decimal, not a number to call

@@ -40,3 +40,37 @@ func FuzzMayHaveAmount(f *testing.F) {
 	f.Add("12 đồng")
 	f.Fuzz(checkAmountPrefilter)
 }
+
+// mayHavePhone may only skip rePhone and reBareCC when neither matches.
+func checkPhonePrefilter(t *testing.T, s string) {
+	if !mayHavePhone(s) && (rePhone.MatchString(s) || reBareCC.MatchString(s)) {
+		t.Fatalf("mayHavePhone(%q) = false but a phone pattern matches", s)
+	}
+}
+
+func TestMayHavePhone(t *testing.T) {
+	for _, s := range []string{"+85510000123", "call 010 0000 1234", "855 10 000 123", "82 10 0000 1234", "(012) 000 123", "번호 01000001234", "ខ្ញុំ 0100000123"} {
+		if !mayHavePhone(s) {
+			t.Errorf("mayHavePhone(%q) = false, want true", s)
+		}
+		checkPhonePrefilter(t, s)
+	}
+	for _, s := range []string{"Location 10.6270, 103.5220 we are 20", "lost 3000 USD", "a1085510000123", "+ 1", ""} {
+		if mayHavePhone(s) {
+			t.Errorf("mayHavePhone(%q) = true, want false", s)
+		}
+		checkPhonePrefilter(t, s)
+	}
+	for _, in := range goldenInputs(t) {
+		checkPhonePrefilter(t, in.Text)
+	}
+}
+
+func FuzzMayHavePhone(f *testing.F) {
+	for _, s := range benchCorpus() {
+		f.Add(s)
+	}
+	f.Add("tel:+85510000123, 082 000 0000")
+	f.Add("_0120000000")
+	f.Fuzz(checkPhonePrefilter)
+}

@@ -60,3 +60,25 @@ func hasFoldPrefix(s, w string) bool {
 	}
 	return true
 }
+
+// mayHavePhone reports whether s has a place where rePhone or reBareCC
+// could begin: a "+" before a digit, or at the start of a word a 0 (a
+// trunk prefix) or an 8 (855, 82) before a digit.
+func mayHavePhone(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		c, d := s[i], s[i+1]
+		if d < '0' || d > '9' {
+			continue
+		}
+		if c == '+' || (c == '0' || c == '8') && (i == 0 || !isWordByte(s[i-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// isWordByte is \w of Go's regexp, which is ASCII only: a byte of a
+// multi-byte rune is never part of a word there.
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
