@@ -179,8 +179,11 @@ func newEngine() (*engine, error) {
 type hit struct {
 	pat        int32
 	start, end int32
-	view       view
-	table      uint8
+	// ref is the entry of table the pattern stands for in this view
+	// (what refOf returns), kept so that no later step looks it up.
+	ref   int32
+	view  view
+	table uint8
 }
 
 // scan runs each view's automaton over its view of t, keeping the hits
@@ -279,21 +282,14 @@ func appendHits(hits []hit, p *pattern, h hit) []hit {
 			continue
 		}
 		seen |= 1 << r.table
-		h.table = r.table
+		h.table, h.ref = r.table, r.idx
 		hits = append(hits, h)
 	}
 	return hits
 }
 
 // refOf returns the entry index of the hit's pattern in its table and view.
-func (e *engine) refOf(h hit) int32 {
-	for _, r := range e.patterns[h.pat].refs {
-		if r.table == h.table && r.view == h.view {
-			return r.idx
-		}
-	}
-	return -1
-}
+func (e *engine) refOf(h hit) int32 { return h.ref }
 
 func isKhmerConsonant(r rune) bool { return r >= 0x1780 && r <= 0x17a2 }
 

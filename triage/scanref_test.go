@@ -72,6 +72,7 @@ func refScan(e *engine, t *text) []hit {
 			}
 			seen |= 1 << r.table
 			h.table = r.table
+			h.ref = r.idx
 			hits = append(hits, h)
 		}
 	}
