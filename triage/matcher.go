@@ -236,7 +236,7 @@ func (e *engine) scan(t *text, hits []hit) []hit {
 			hits = appendHits(hits, &e.patterns[pat], h)
 		}
 	}
-	slices.SortFunc(hits, compareHits)
+	sortHits(t, hits)
 	// Leftmost-longest within each table and view; language words all count.
 	out := hits[:0]
 	var end int32
@@ -257,6 +257,32 @@ func (e *engine) scan(t *text, hits []hit) []hit {
 		out = append(out, h)
 	}
 	return out
+}
+
+// sortHits sorts hits as compareHits orders them, by integer keys: table,
+// view, start, end (inverted) and position packed into a uint64 sort
+// without a comparison call, and each 20-byte hit moves once. A message
+// too long for 20-bit offsets takes slices.SortFunc.
+func sortHits(t *text, hits []hit) {
+	const bits = 20
+	const mask = 1<<bits - 1
+	if len(hits) < 2 {
+		return
+	}
+	keys := t.keys[:0]
+	for i, h := range hits {
+		if h.end > mask || i > mask {
+			slices.SortFunc(hits, compareHits)
+			return
+		}
+		keys = append(keys, uint64(h.table)<<61|uint64(h.view)<<60|uint64(h.start)<<40|uint64(mask-h.end)<<bits|uint64(i))
+	}
+	slices.Sort(keys)
+	tmp := append(t.hits[:0], hits...)
+	for i, k := range keys {
+		hits[i] = tmp[k&mask]
+	}
+	t.keys, t.hits = keys, tmp
 }
 
 // compareHits orders hits by table, view, start, and longest first. No two

@@ -31,6 +31,9 @@ type text struct {
 	// in plain of the character it came from, so folded matches can be
 	// reported and placed in plain coordinates.
 	foldAt []int32
+	// keys and hits are scratch for sortHits.
+	keys []uint64
+	hits []hit
 	// nfc holds the message in NFC when it did not arrive in NFC.
 	nfc []byte
 	// str is plain as a string, made on the first span asked for, so that
