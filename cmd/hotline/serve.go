@@ -123,7 +123,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	reportChannels(log, cfg)
-	log.Info("hotline listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "db", cfg.DB, "group_commit", *groupCommit)
+	gc := "GOGC and GOMEMLIMIT from the environment"
+	if gcPercent, memLimit := tuneGC(os.Getenv); gcPercent != 0 || memLimit != 0 {
+		gc = fmt.Sprintf("defaults where unset: GOGC=%d GOMEMLIMIT=%dMiB (0: from the environment)", gcPercent, memLimit>>20)
+	}
+	log.Info("hotline listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "db", cfg.DB, "group_commit", *groupCommit, "gc", gc)
 	// The address on stdout lets scripts and tests that pass :0 find the port.
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 
