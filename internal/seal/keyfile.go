@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"hotline/internal/atomicfile"
 )
@@ -24,6 +25,9 @@ type Keyring struct {
 	data   map[byte][keyLen]byte
 	aeads  map[byte]cipher.AEAD
 	active byte
+	// macs keeps keyed HMAC states for Hash, which runs several times per
+	// message: hmac.New derives the key's pads and allocates every time.
+	macs sync.Pool
 }
 
 const fileHeader = "hotline-keys v1"

@@ -18,6 +18,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 )
 
 // magic starts every sealed value. It begins with a NUL byte, which no text
@@ -109,11 +110,19 @@ func (k *Keyring) NeedsReseal(stored []byte) bool {
 // "entity:phone"). Equal values in the same domain hash alike, so SQL can
 // find them by equality; without the key the hash says nothing.
 func (k *Keyring) Hash(domain string, value []byte) []byte {
-	m := hmac.New(sha256.New, k.lookup[:])
+	m, ok := k.macs.Get().(hash.Hash)
+	if ok {
+		m.Reset()
+	} else {
+		m = hmac.New(sha256.New, k.lookup[:])
+	}
 	m.Write([]byte(domain))
 	m.Write([]byte{0})
 	m.Write(value)
-	return m.Sum(nil)[:HashLen]
+	var sum [sha256.Size]byte
+	out := append([]byte(nil), m.Sum(sum[:0])[:HashLen]...)
+	k.macs.Put(m)
+	return out
 }
 
 // HashString is Hash for text.

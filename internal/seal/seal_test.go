@@ -2,9 +2,13 @@ package seal
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -128,4 +132,31 @@ func TestDeriveKeyIsStablePerPurposeAndKeyFile(t *testing.T) {
 	if bytes.Equal(a, k.Hash("voice-caller", nil)) {
 		t.Fatal("a derived key equals a lookup hash")
 	}
+}
+
+// TestHashIsHMACOfDomainAndValue pins Hash to its definition (HMAC-SHA256
+// under the lookup key of domain, a zero byte and the value, cut to
+// HashLen), however its keyed states are reused, from many goroutines.
+func TestHashIsHMACOfDomainAndValue(t *testing.T) {
+	k := Generate()
+	want := func(domain, value string) []byte {
+		m := hmac.New(sha256.New, k.lookup[:])
+		m.Write([]byte(domain + "\x00" + value))
+		return m.Sum(nil)[:HashLen]
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 500 {
+				d, v := fmt.Sprint("domain", i%3), fmt.Sprint("+8551000", g, i)
+				if got := k.HashString(d, v); !bytes.Equal(got, want(d, v)) {
+					t.Errorf("Hash(%q, %q) = %x, want %x", d, v, got, want(d, v))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
