@@ -23,7 +23,7 @@ func caseFacts(t *testing.T, db *DB, id int64) (firstIn, firstReply, closedAt in
 // are kept by the code paths that change them, not by triggers on the
 // tables every message writes to.
 func TestCaseFactsKeptWithoutTriggers(t *testing.T) {
-	db, _ := openTest(t, DefaultOptions())
+	db, _ := openTest(t, Options{GroupCommit: true}) // the ticking test clock
 	ctx := context.Background()
 	var n int
 	if err := db.rdb.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('messages', 'audit_events')`).Scan(&n); err != nil {

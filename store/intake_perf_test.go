@@ -100,7 +100,7 @@ func TestHotStatementsUseIndexes(t *testing.T) {
 			t.Errorf("%s: want %s, plan:\n%s", c.name, c.index, plan)
 		}
 		// The newest open case comes off the index's end, not a sort.
-		if c.name == "openCase" && strings.Contains(plan, "TEMP B-TREE") {
+		if strings.HasPrefix(c.name, "openCase") && strings.Contains(plan, "TEMP B-TREE") {
 			t.Errorf("%s sorts: %s", c.name, plan)
 		}
 	}
