@@ -15,7 +15,16 @@ import (
 // while every webhook of the next batch waits; here the writer never
 // checkpoints and a goroutine with its own connection does it instead.
 const (
-	defaultCheckpointEvery = time.Second
+	// defaultCheckpointEvery is short on purpose. A checkpoint copies every
+	// page changed since the last one into the database file and fsyncs it,
+	// and the WAL's own fsync at every commit waits behind that flush. Random
+	// keys (Twilio's MessageSids in their unique index) touch a different
+	// page per message once the database is large, so a checkpoint a second
+	// flushed megabytes at once: at 1,000 webhooks/s with 400,000 messages
+	// stored, p99 was ~30 ms at one second, 12-34 ms at 200 ms and 7-9 ms at
+	// 50 ms, with no loss of throughput at full load (README, Performance).
+	// An idle checkpoint finds nothing to copy and costs a few microseconds.
+	defaultCheckpointEvery = 50 * time.Millisecond
 	// checkpointCommits wakes the checkpointer early after this many
 	// commits, so that a burst does not wait for the tick.
 	checkpointCommits = 512
