@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-N=${N:-30000}           # requests per throughput run
-C=${C:-64}              # concurrency of the throughput runs
+N=${N:-60000}           # requests per throughput run
+C=${C:-128}             # concurrency of the throughput runs (Twilio opens many connections under load)
 RATE=${RATE:-1000}      # requests/s of the latency run
 RATE_SECS=${RATE_SECS:-20}
 PORT=${PORT:-18080}
