@@ -82,10 +82,10 @@ type DB struct {
 	jobs    chan *job
 	stopped chan struct{}
 
-	commits        atomic.Uint64
-	jobsRun        atomic.Uint64
-	straightFailed atomic.Uint64 // batches run again carefully (writer.go commit)
-	metrics        commitMetrics // metrics.go
+	commits atomic.Uint64
+	jobsRun atomic.Uint64
+	reruns  atomic.Uint64 // batches run again carefully (writer.go commit)
+	metrics commitMetrics // metrics.go
 }
 
 var (
@@ -280,7 +280,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Stats reports the writer's counters.
 func (db *DB) Stats() Stats {
-	return Stats{Commits: db.commits.Load(), Jobs: db.jobsRun.Load(), Reruns: db.straightFailed.Load()}
+	return Stats{Commits: db.commits.Load(), Jobs: db.jobsRun.Load(), Reruns: db.reruns.Load()}
 }
 
 func (db *DB) now() time.Time { return db.opts.Now() }

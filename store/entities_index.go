@@ -52,7 +52,8 @@ type messageFacts struct {
 	rawName   []byte
 }
 
-// context is messageContext from facts in hand.
+// context decides home and person from facts, for intake (facts in hand)
+// and for reindex (messageContext reads them back first).
 func (f *messageFacts) context(tx *writeTx, caseID int64, t hotline.Triage) (home, person string, err error) {
 	switch {
 	case f.channel == hotline.Web:
@@ -100,31 +101,20 @@ func messageContext(tx *writeTx, msgID int64, t hotline.Triage) (home, person st
 	if err != nil {
 		return "", "", fmt.Errorf("store: entity context: %w", err)
 	}
+	f := messageFacts{channel: hotline.Channel(channel), nameKnown: true}
 	switch {
-	case channel == string(hotline.Web):
+	case f.channel == hotline.Web:
 		var text string
 		if err := tx.QueryRow(`SELECT meta FROM messages WHERE id = ?`, msgID).Scan(tx.sl.into(colMessageMeta, &text)); err != nil {
 			return "", "", fmt.Errorf("store: entity context meta: %w", err)
 		}
-		var m map[string]string
-		_ = json.Unmarshal([]byte(text), &m) // an unreadable meta names no one
-		if n := m["nationality"]; n != "" && n != "other" {
-			home = n
-		}
-		person = personKey(m["person_name"])
+		_ = json.Unmarshal([]byte(text), &f.meta) // an unreadable meta names no one
 	case t.Reporter == hotline.ReporterSelf:
-		var name string
-		if err := tx.QueryRow(`SELECT name FROM contacts WHERE id = ?`, contactID).Scan(tx.sl.into(colContactName, &name)); err != nil {
+		if err := tx.QueryRow(`SELECT name FROM contacts WHERE id = ?`, contactID).Scan(tx.sl.into(colContactName, &f.name)); err != nil {
 			return "", "", fmt.Errorf("store: entity context name: %w", err)
 		}
-		person = personKey(name)
 	}
-	if home == "" && hasLocalPhone(t) {
-		if home, err = caseNationality(tx, caseID); err != nil {
-			return "", "", err
-		}
-	}
-	return home, person, nil
+	return f.context(tx, caseID, t)
 }
 
 // caseNationality is the country a case points to, by which a local phone

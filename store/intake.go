@@ -392,8 +392,8 @@ func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInb
 		return 0, gc, false, fmt.Errorf("store: contact: %w", err)
 	}
 	newName := len(rawName) == 0 && in.Name != ""
-	if len(rawName) == 0 || newName {
-		facts.name, facts.nameKnown = in.Name, true
+	if len(rawName) == 0 {
+		facts.name, facts.nameKnown = in.Name, true // the name this message gives, if any
 	} else {
 		facts.rawName = rawName
 	}

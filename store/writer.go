@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -173,13 +174,7 @@ func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
 		answerAll(taken, err)
 		return
 	}
-	straight := len(taken) == 1
-	if !straight {
-		straight = true
-		for _, j := range taken {
-			straight = straight && j.rerunnable
-		}
-	}
+	straight := len(taken) == 1 || !slices.ContainsFunc(taken, func(j *job) bool { return !j.rerunnable })
 	if straight {
 		failed := false
 		for i, j := range taken {
@@ -194,7 +189,7 @@ func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
 			answerAll(taken, errs[0])
 			return
 		case failed:
-			db.straightFailed.Add(1)
+			db.reruns.Add(1)
 			w.rollback()
 			clear(errs)
 			if err := w.begin(); err != nil {
