@@ -37,9 +37,9 @@ type urgencyCount struct {
 
 type queueRow struct {
 	hotline.Case
-	TopReason string
-	Ago       string
-	Waiting   string // ISO time of WaitingSince for <time datetime>; hides Case.Waiting
+	TopReason  string
+	Ago        string
+	WaitingISO string // WaitingSince for <time datetime>
 	// Escalation is the timer of a pending critical hand-off: "escalates
 	// in 6 min", "escalated" (console_handoff.go).
 	Escalation string
@@ -91,7 +91,7 @@ func (h *console) queue(c *fiber.Ctx) error {
 	for _, cs := range page.Cases {
 		// The queue's own key: how long the person has waited for an
 		// answer; an answered case says so instead of a time.
-		r := queueRow{Case: cs, Waiting: cs.WaitingSince.UTC().Format("2006-01-02T15:04:05Z")}
+		r := queueRow{Case: cs, WaitingISO: cs.WaitingSince.UTC().Format("2006-01-02T15:04:05Z")}
 		if cs.Waiting {
 			r.Ago = ago(p.T, now, cs.WaitingSince)
 		} else {
