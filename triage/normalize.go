@@ -75,13 +75,7 @@ func (t *text) normalize(s string) {
 			i++
 			switch {
 			case c == '\n' || c == '\r':
-				if len(p) > 0 && p[len(p)-1] == ' ' {
-					p = p[:len(p)-1]
-				}
-				if len(p) > 0 && p[len(p)-1] != '\n' {
-					p = append(p, '\n')
-				}
-				space = true
+				p, space = breakLine(p), true
 				continue
 			case c <= ' ' || c == 0x7f: // unicode.IsSpace or IsControl
 				if !space {
@@ -113,14 +107,7 @@ func (t *text) normalize(s string) {
 		case isZeroWidth(r):
 			continue
 		case r == '\n' || r == '\r':
-			// A line break ends a clause like a full stop does.
-			if len(p) > 0 && p[len(p)-1] == ' ' {
-				p = p[:len(p)-1]
-			}
-			if len(p) > 0 && p[len(p)-1] != '\n' {
-				p = append(p, '\n')
-			}
-			space = true
+			p, space = breakLine(p), true
 			continue
 		case unicode.IsSpace(r) || unicode.IsControl(r):
 			if !space {
@@ -281,4 +268,16 @@ func normalizeString(s string) string {
 	var t text
 	t.normalize(s)
 	return string(t.plain)
+}
+
+// breakLine ends a clause at a line break, as a full stop does: a space
+// before it goes, and breaks in a row are one.
+func breakLine(p []byte) []byte {
+	if len(p) > 0 && p[len(p)-1] == ' ' {
+		p = p[:len(p)-1]
+	}
+	if len(p) > 0 && p[len(p)-1] != '\n' {
+		p = append(p, '\n')
+	}
+	return p
 }
