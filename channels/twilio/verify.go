@@ -9,35 +9,91 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"hash"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/twilio/twilio-go/client"
 )
 
 // Verifier checks X-Twilio-Signature headers with one account's auth token.
-// It delegates the comparison to twilio-go's RequestValidator, which also
-// accepts URLs signed with or without the default port, as Twilio's own
-// back end is inconsistent about it.
+// Whatever its exact-URL check does not accept it leaves to twilio-go's
+// RequestValidator, which also accepts URLs signed with or without the
+// default port, as Twilio's own back end is inconsistent about it.
 type Verifier struct {
 	token     string
 	validator client.RequestValidator
+	// signers holds *signer values keyed with the token, for the exact-URL
+	// check (see Verify).
+	signers sync.Pool
 }
 
 // NewVerifier returns a Verifier for authToken. A Verifier with an empty token
 // rejects everything, so a channel without credentials refuses traffic.
 func NewVerifier(authToken string) *Verifier {
-	return &Verifier{token: authToken, validator: client.NewRequestValidator(authToken)}
+	v := &Verifier{token: authToken, validator: client.NewRequestValidator(authToken)}
+	v.signers.New = func() any { return &signer{mac: hmac.New(sha1.New, []byte(authToken))} }
+	return v
 }
 
 // Verify reports whether signature is Twilio's signature of a POST to fullURL
 // (the public URL Twilio called, query string included) carrying params.
+//
+// It first checks the signature of fullURL exactly as given, which is what
+// Twilio signs when the configured URL matches. twilio-go's Validate checks
+// that same string (as its with-port form when the URL has a port, its
+// without-port form when it has none) and one variant besides, so whatever
+// this check accepts Validate accepts too (TestExactCheckAgreesWithTwilioGo);
+// everything else, forgeries included, is decided by Validate. The check
+// exists because Validate re-parses the URL four times and builds its
+// strings with fmt and repeated concatenation, which cost more than the two
+// HMACs it computes: at 10,000 webhooks a second that was a tenth of the
+// server's CPU.
 func (v *Verifier) Verify(fullURL string, params url.Values, signature string) bool {
 	if v == nil || v.token == "" || signature == "" {
 		return false
 	}
+	if v.signedExactly(fullURL, params, signature) {
+		return true
+	}
 	return v.validator.Validate(fullURL, foldParams(params), signature)
+}
+
+// signedExactly reports whether signature is the HMAC of fullURL, unchanged,
+// followed by params, compared in constant time.
+func (v *Verifier) signedExactly(fullURL string, params url.Values, signature string) bool {
+	var want [sha1.Size + 2]byte // base64 of 20 bytes decodes through 21
+	if base64.StdEncoding.DecodedLen(len(signature)) > len(want) {
+		return false
+	}
+	n, err := base64.StdEncoding.Decode(want[:], []byte(signature))
+	if err != nil || n != sha1.Size {
+		return false
+	}
+	s := v.signers.Get().(*signer)
+	ok := hmac.Equal(s.sum(fullURL, params), want[:n])
+	v.signers.Put(s)
+	return ok
+}
+
+// signer is a keyed HMAC with a buffer for the signed string, reused so that
+// checking a webhook allocates nothing.
+type signer struct {
+	mac hash.Hash
+	buf []byte
+	out [sha1.Size]byte
+}
+
+// sum returns the HMAC of what Twilio signs for a POST of params to
+// fullURL, valid until the next call.
+func (s *signer) sum(fullURL string, params url.Values) []byte {
+	s.buf = appendSigned(s.buf[:0], fullURL, params)
+	s.mac.Reset()
+	s.mac.Write(s.buf)
+	return s.mac.Sum(s.out[:0])
 }
 
 // foldParams flattens params into the map twilio-go's validator takes. The
@@ -67,25 +123,31 @@ func foldParams(params url.Values) map[string]string {
 // parameter name and value, sorted by name (and by value within a name).
 // twilio-go does not export its signer; tests and the load tool need one.
 func Sign(authToken, fullURL string, params url.Values) string {
-	keys := make([]string, 0, len(params))
+	s := signer{mac: hmac.New(sha1.New, []byte(authToken))}
+	return base64.StdEncoding.EncodeToString(s.sum(fullURL, params))
+}
+
+// appendSigned appends to dst what Twilio signs: the URL, then every
+// parameter name and value, sorted by name and by value within a name.
+func appendSigned(dst []byte, fullURL string, params url.Values) []byte {
+	var buf [32]string // a webhook has about 20 parameters: no allocation
+	keys := buf[:0]
 	for k, vs := range params {
 		if len(vs) > 0 {
 			keys = append(keys, k)
 		}
 	}
-	sort.Strings(keys)
-	mac := hmac.New(sha1.New, []byte(authToken))
-	mac.Write([]byte(fullURL))
+	slices.Sort(keys)
+	dst = append(dst, fullURL...)
 	for _, k := range keys {
 		vs := params[k]
 		if len(vs) > 1 {
-			vs = append([]string(nil), vs...)
-			sort.Strings(vs)
+			vs = slices.Clone(vs)
+			slices.Sort(vs)
 		}
 		for _, v := range vs {
-			mac.Write([]byte(k))
-			mac.Write([]byte(v))
+			dst = append(append(dst, k...), v...)
 		}
 	}
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	return dst
 }
