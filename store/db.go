@@ -76,6 +76,9 @@ type DB struct {
 	wdb  *sql.DB // the write connection, held by the writer goroutine
 	rdb  *sql.DB // read pool
 	ckpt *checkpointer
+	// recent decides whether intake looks for a stored copy of a message
+	// before writing it (recent_ids.go).
+	recent *recentIDs
 
 	mu      sync.RWMutex // guards closed against sends on jobs
 	closed  bool
@@ -189,6 +192,13 @@ func Open(path string, opts Options) (*DB, error) {
 		rdb.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
+	recent := newRecentIDs(recentIDsPerGeneration)
+	if err := seedRecentIDs(context.Background(), rdb, recent, opts.Now().Add(-recentIDsSeedWindow)); err != nil {
+		wconn.Close()
+		wdb.Close()
+		rdb.Close()
+		return nil, fmt.Errorf("store: recent message ids: %w", err)
+	}
 	ckpt, err := openCheckpointer(path, opts)
 	if err != nil {
 		wconn.Close()
@@ -202,6 +212,7 @@ func Open(path string, opts Options) (*DB, error) {
 		wdb:     wdb,
 		rdb:     rdb,
 		ckpt:    ckpt,
+		recent:  recent,
 		jobs:    make(chan *job, opts.MaxBatch),
 		stopped: make(chan struct{}),
 	}

@@ -32,10 +32,11 @@ func (db *DB) recordInboundWith(ctx context.Context, in hotline.Inbound, t hotli
 		return hotline.Receipt{}, hotline.Errorf(hotline.EINVALID, "inbound message without channel or sender")
 	}
 	// A provider retry is answered from the read pool without costing the
-	// writer a transaction. The writer does not look again: the unique index
-	// on (channel, external_id) turns a retry that races its original into
-	// errDuplicate.
-	if in.ExternalID != "" {
+	// writer a transaction; only an id met before can be one (recent_ids.go).
+	// The writer does not look again: the unique index on (channel,
+	// external_id) turns a retry that races its original, or one the set
+	// forgot, into errDuplicate.
+	if in.ExternalID != "" && db.recent.met(in.Channel, in.ExternalID) {
 		r, err := findDuplicate(ctx, db.rdb, in.Channel, in.ExternalID)
 		if err == nil {
 			return r, nil
