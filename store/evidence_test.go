@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -79,5 +80,36 @@ func TestEvidenceQueueFollowsMessagesAndMerges(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM audit_events WHERE action = 'evidence.downloaded' AND actor = 'agent-test'
 		AND case_id = ? AND detail LIKE '%"addr":"127.0.0.1"%'`, rb.CaseID); n != 1 {
 		t.Errorf("%d evidence.downloaded events", n)
+	}
+}
+
+// Messages without media cost the scan nothing: one call passes any number
+// of them, and the cursor lands on the newest message, so a later message
+// with media is the next one found.
+func TestEvidenceScanSkipsMessagesWithoutMedia(t *testing.T) {
+	db, _ := openTest(t, DefaultOptions())
+	ctx := context.Background()
+	for i := range 30 {
+		record(t, db, inbound(hotline.SMS, "+85510000123", fmt.Sprintf("SM-plain-%d", i), "no media"), hotline.Triage{})
+	}
+	photo := inbound(hotline.SMS, "+85510000124", "SM-photo-1", "photo")
+	photo.Media = []hotline.Media{{URL: "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM2/Media/ME2", ContentType: "image/jpeg"}}
+	record(t, db, photo, hotline.Triage{})
+	record(t, db, inbound(hotline.SMS, "+85510000123", "SM-plain-last", "no media"), hotline.Triage{})
+
+	queued, done, err := db.QueueNewEvidence(ctx, 5)
+	if err != nil || queued != 1 || !done {
+		t.Fatalf("scan over 32 messages with limit 5: %d queued, done %v, %v", queued, done, err)
+	}
+	if last, newest := count(t, db, `SELECT last_message_id FROM evidence_scan`), count(t, db, `SELECT max(id) FROM messages`); last != newest {
+		t.Errorf("cursor at message %d, want the newest, %d", last, newest)
+	}
+	photo.ExternalID, photo.Media[0].URL = "SM-photo-2", photo.Media[0].URL+"x"
+	record(t, db, photo, hotline.Triage{})
+	if queued, _, err := db.QueueNewEvidence(ctx, 5); err != nil || queued != 1 {
+		t.Fatalf("scan after one more photo: %d queued, %v", queued, err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM evidence`); n != 2 {
+		t.Errorf("%d evidence rows, want 2", n)
 	}
 }
