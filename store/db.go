@@ -52,6 +52,9 @@ type Options struct {
 	restartFrames     int
 	restartWait       time.Duration
 	walSizeLimit      int64
+	// verifyIntakeCache makes the writer check every use of its intake
+	// cache against the database (intake_cache.go); the store's tests set it.
+	verifyIntakeCache bool
 }
 
 // DefaultOptions returns group commit on, batches of up to 256, the wall clock.
@@ -67,6 +70,9 @@ type Stats struct {
 	// Reruns counts batches whose straight run met a failing unit and
 	// that ran again, each unit in its own savepoint.
 	Reruns uint64
+	// IntakeCacheHits counts messages whose contact and open case came
+	// from the writer's intake cache instead of two reads (intake_cache.go).
+	IntakeCacheHits uint64
 }
 
 // DB is a Hotline database in one SQLite file.
@@ -88,6 +94,7 @@ type DB struct {
 	commits atomic.Uint64
 	jobsRun atomic.Uint64
 	reruns  atomic.Uint64 // batches run again carefully (writer.go commit)
+	hits    atomic.Uint64 // intake cache hits (intake_cache.go)
 	metrics commitMetrics // metrics.go
 }
 
@@ -291,7 +298,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Stats reports the writer's counters.
 func (db *DB) Stats() Stats {
-	return Stats{Commits: db.commits.Load(), Jobs: db.jobsRun.Load(), Reruns: db.reruns.Load()}
+	return Stats{Commits: db.commits.Load(), Jobs: db.jobsRun.Load(), Reruns: db.reruns.Load(), IntakeCacheHits: db.hits.Load()}
 }
 
 func (db *DB) now() time.Time { return db.opts.Now() }

@@ -47,6 +47,7 @@ func openTest(t testing.TB, opts Options) (*DB, string) {
 		c := &clock{t: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}
 		opts.Now = c.Now
 	}
+	opts.verifyIntakeCache = true // every test that writes through intake checks the cache
 	db, err := Open(path, opts)
 	if err != nil {
 		t.Fatalf("Open: %v", err)

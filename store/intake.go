@@ -61,7 +61,7 @@ func (db *DB) recordInboundWith(ctx context.Context, in hotline.Inbound, t hotli
 	var r hotline.Receipt
 	// Rerunnable: the unit's effects are r and the ack or reply it calls,
 	// which the pipeline makes safe to call again (intake/reply_limit.go).
-	err = db.writeRerunnable(ctx, func(tx *writeTx) error {
+	err = db.writeIntake(ctx, func(tx *writeTx) error {
 		var err error
 		r, err = recordInbound(tx, db.now(), at, in, t, &p, ack, reply)
 		return err
@@ -232,21 +232,44 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		safe = sql.NullBool{Bool: *in.SafeToContact, Valid: true}
 	}
 	facts := messageFacts{channel: in.Channel, meta: in.Meta}
-	contactID, gc, created, err := upsertContact(tx, now, in, p, safe, &facts)
-	if err != nil {
-		return hotline.Receipt{}, err
-	}
-	dnc := gc.dnc
-
-	// A contact created just now has no case yet (cases reference their
-	// contact, so none can outlive one whose id was reused).
-	var c caseTriage
-	found := false
-	if !created {
-		if c, found, err = openCase(tx, contactID, reply != nil); err != nil {
+	var (
+		contactID int64
+		gc        guideContact
+		created   bool
+		rawName   []byte // the contact's stored name after this message, for the cache
+		c         caseTriage
+		found     bool
+		err       error
+	)
+	key := intakeKey(p, string(in.Channel))
+	if e, hit := tx.intake.take(key); hit {
+		// The person wrote lately: their contact and open case are as the
+		// cache holds them (intake_cache.go).
+		if tx.verifyIntake {
+			if err := verifyIntakeEntry(tx, string(in.Channel), p, e); err != nil {
+				return hotline.Receipt{}, err
+			}
+		}
+		contactID, gc, c, found = e.contactID, e.contact, e.c, true
+		if rawName, err = updateContact(tx, contactID, e.rawName, gc, in, p, safe, &facts); err != nil {
 			return hotline.Receipt{}, err
 		}
+	} else {
+		if contactID, gc, rawName, created, err = upsertContact(tx, now, in, p, safe, &facts); err != nil {
+			return hotline.Receipt{}, err
+		}
+		// A contact created just now has no case yet (cases reference their
+		// contact, so none can outlive one whose id was reused).
+		if !created {
+			if c, found, err = openCase(tx, contactID, reply != nil); err != nil {
+				return hotline.Receipt{}, err
+			}
+		}
 	}
+	dnc := gc.dnc
+	// cacheable: this unit keeps the person's cache entry true, unless it
+	// does something below that the entry does not follow.
+	cacheable := found
 	var merged hotline.Triage
 	before := c.triage.Urgency
 	knewPlace := found && (c.triage.Location.Province != "" || c.triage.Location.Lat != nil)
@@ -311,6 +334,7 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 	// Promise 2: the notifications commit with the message that made the
 	// case critical (store/critical.go).
 	if merged.Urgency == hotline.Critical && (!found || before != hotline.Critical) {
+		cacheable = false
 		if err := notifyCritical(tx, now, c.id); err != nil {
 			return hotline.Receipt{}, err
 		}
@@ -340,6 +364,9 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		}
 	}
 	if reply != nil {
+		if step.Answered != "" || step.Ask != "" {
+			cacheable = false // the guide's columns of the case change
+		}
 		question, err := recordGuideStep(tx, now, in, r, contactID, step)
 		if err != nil {
 			return hotline.Receipt{}, err
@@ -350,6 +377,13 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		} else if question != "" {
 			r.Reply = question
 		}
+	}
+	if cacheable {
+		after := gc
+		if safe.Valid {
+			after.safe = safe
+		}
+		tx.intake.put(key, &intakeEntry{contactID: contactID, contact: after, rawName: rawName, c: c})
 	}
 	return r, nil
 }
@@ -367,8 +401,8 @@ const contactSQL = `
 //
 // facts gets the contact's name as stored after the message, for the
 // entity index: this message's name if it gave the contact one, else the
-// stored one, still sealed.
-func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInbound, safe sql.NullBool, facts *messageFacts) (id int64, gc guideContact, created bool, err error) {
+// stored one, still sealed. nameAfter is that name as stored.
+func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInbound, safe sql.NullBool, facts *messageFacts) (id int64, gc guideContact, nameAfter []byte, created bool, err error) {
 	var rawName []byte
 	err = tx.QueryRow(contactSQL, string(in.Channel), p.fromHash).Scan(&id, &gc.dnc, &gc.discreet, &gc.safe, &rawName)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -385,13 +419,22 @@ func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInb
 			RETURNING id, do_not_contact, discreet, safe_to_contact`,
 			string(in.Channel), p.from, p.fromHash, regionOf(in.From), p.name, safe, ms(now)).Scan(&id, &gc.dnc, &gc.discreet, &after)
 		if err != nil {
-			return 0, gc, false, fmt.Errorf("store: contact insert: %w", err)
+			return 0, gc, nil, false, fmt.Errorf("store: contact insert: %w", err)
 		}
-		return id, gc, true, nil // gc.safe: unknown before this message
+		return id, gc, rawOf(p.name), true, nil // gc.safe: unknown before this message
 	}
 	if err != nil {
-		return 0, gc, false, fmt.Errorf("store: contact: %w", err)
+		return 0, gc, nil, false, fmt.Errorf("store: contact: %w", err)
 	}
+	if nameAfter, err = updateContact(tx, id, rawName, gc, in, p, safe, facts); err != nil {
+		return 0, gc, nil, false, err
+	}
+	return id, gc, nameAfter, false, nil
+}
+
+// updateContact writes what the message adds to a known contact, stored
+// with rawName and gc before it, and returns the stored name after it.
+func updateContact(tx *writeTx, id int64, rawName []byte, gc guideContact, in hotline.Inbound, p *encodedInbound, safe sql.NullBool, facts *messageFacts) ([]byte, error) {
 	newName := len(rawName) == 0 && in.Name != ""
 	if len(rawName) == 0 {
 		facts.name, facts.nameKnown = in.Name, true // the name this message gives, if any
@@ -407,10 +450,13 @@ func upsertContact(tx *writeTx, now time.Time, in hotline.Inbound, p *encodedInb
 			UPDATE contacts SET name = CASE WHEN name = '' THEN ? ELSE name END,
 				safe_to_contact = COALESCE(?, safe_to_contact)
 			WHERE id = ?`, name, safe, id); err != nil {
-			return 0, gc, false, fmt.Errorf("store: contact update: %w", err)
+			return nil, fmt.Errorf("store: contact update: %w", err)
 		}
 	}
-	return id, gc, false, nil
+	if newName {
+		return rawOf(p.name), nil
+	}
+	return rawName, nil
 }
 
 // merge folds t into the case's triage and returns the JSON of the merged
@@ -634,6 +680,27 @@ func (c *caseTriage) update(tx *writeTx, now time.Time, lastIn, at int64, merged
 	if _, err := tx.Exec(tx.caseUpdateSQL(mask), args...); err != nil {
 		return fmt.Errorf("store: case update: %w", err)
 	}
+	// c is now the row as written, as openCase would read it back, for the
+	// writer's intake cache.
+	c.triage = merged
+	c.triage.Reasons, c.triage.Entities = nil, nil // decoded from the text when needed
+	c.reasons, c.entities = reasons, entities
+	if placeChanged {
+		c.rawPlace = rawOf(sp)
+	}
+	if reasonsChanged {
+		c.rawReasons = rawOf(sr)
+	}
+	if entitiesChanged {
+		c.rawEntities = rawOf(se)
+	}
+	if mask&(1<<colWaitingSince) != 0 {
+		c.waitingSince = at
+	}
+	if mask&(1<<colFirstIn) != 0 {
+		c.firstIn = sql.NullInt64{Int64: at, Valid: true}
+	}
+	c.lastIn, c.waiting = lastIn, true
 	return nil
 }
 

@@ -32,8 +32,11 @@ type job struct {
 	// results, so the writer may roll it back with its batch and run it
 	// again (see commit).
 	rerunnable bool
-	state      atomic.Int32
-	done       chan error // buffered: the writer never waits for the caller
+	// intake: fn is intake's, which keeps the writer's intake cache true
+	// (intake_cache.go); after any other unit the cache is dropped.
+	intake bool
+	state  atomic.Int32
+	done   chan error // buffered: the writer never waits for the caller
 }
 
 // write hands fn to the writer and waits until the transaction that ran it
@@ -56,6 +59,12 @@ func (db *DB) write(ctx context.Context, fn unit) error {
 // this way because they are nearly all the writer does.
 func (db *DB) writeRerunnable(ctx context.Context, fn unit) error {
 	return db.submit(ctx, &job{fn: fn, rerunnable: true, done: make(chan error, 1)})
+}
+
+// writeIntake is writeRerunnable for intake's unit, the one unit that may
+// use and must keep up the writer's intake cache.
+func (db *DB) writeIntake(ctx context.Context, fn unit) error {
+	return db.submit(ctx, &job{fn: fn, rerunnable: true, intake: true, done: make(chan error, 1)})
 }
 
 func (db *DB) submit(ctx context.Context, j *job) error {
@@ -92,6 +101,7 @@ func (db *DB) run(conn *sql.Conn) {
 			return fmt.Errorf("store: write connection is a %T, not SQLite", dc)
 		}
 		w := newWriteTx(sc, db.sl)
+		w.verifyIntake, w.intake.hits = db.opts.verifyIntakeCache, &db.hits
 		defer w.close()
 		db.loop(w)
 		return nil
@@ -178,7 +188,7 @@ func (db *DB) commit(w *writeTx, batch []*job, errs []error) {
 	if straight {
 		failed := false
 		for i, j := range taken {
-			if errs[i] = runUnit(j.fn, w); errs[i] != nil {
+			if errs[i] = runJob(j, w); errs[i] != nil {
 				failed = true
 				break
 			}
@@ -242,9 +252,10 @@ func (db *DB) runCarefully(w *writeTx, taken []*job, errs []error) bool {
 			continue
 		}
 		w.saved = w.head
-		if err := runUnit(j.fn, w); err != nil {
+		if err := runJob(j, w); err != nil {
 			errs[i] = err
 			w.head = w.saved // the unit's audit events are undone with it
+			w.intake.forget()
 			if _, rerr := w.Exec(`ROLLBACK TO unit`); rerr != nil {
 				// The transaction can no longer be trusted to hold only
 				// the good units: fail the whole batch.
@@ -263,9 +274,10 @@ func (db *DB) runCarefully(w *writeTx, taken []*job, errs []error) bool {
 }
 
 // checkDataVersion forgets what the writer keeps of the database (the
-// audit chain's head) when another connection has committed since the
-// writer last looked; it runs inside the batch's transaction, which holds
-// the write lock, so nobody else can commit until it ends.
+// audit chain's head, the intake cache) when another connection has
+// committed since the writer last looked; it runs inside the batch's
+// transaction, which holds the write lock, so nobody else can commit until
+// it ends.
 func (w *writeTx) checkDataVersion() error {
 	var v int64
 	if err := w.QueryRow(`PRAGMA data_version`).Scan(&v); err != nil {
@@ -273,6 +285,7 @@ func (w *writeTx) checkDataVersion() error {
 	}
 	if v != w.dataVersion {
 		w.head = auditHead{}
+		w.intake.forget()
 		w.dataVersion = v
 	}
 	return nil
@@ -282,9 +295,20 @@ func (w *writeTx) checkDataVersion() error {
 // What the writer keeps of the database is forgotten with it.
 func (w *writeTx) rollback() {
 	w.head = auditHead{}
+	w.intake.forget()
 	if !w.conn.AutoCommit() {
 		w.Exec(`ROLLBACK`)
 	}
+}
+
+// runJob runs j's unit. A unit that is not intake's may have changed any
+// contact or case, so the intake cache is dropped after it.
+func runJob(j *job, w *writeTx) error {
+	err := runUnit(j.fn, w)
+	if !j.intake {
+		w.intake.forget()
+	}
+	return err
 }
 
 // runUnit keeps a panicking unit from taking the writer (and every waiting

@@ -41,6 +41,10 @@ type writeTx struct {
 	head, saved auditHead
 	dataVersion int64
 	caseUpdates map[uint16]string // see caseUpdateSQL
+	// intake is what intake units keep of the people who wrote lately
+	// (intake_cache.go); verifyIntake checks every use against the database.
+	intake       intakeCache
+	verifyIntake bool
 }
 
 func newWriteTx(conn *sqlite3.SQLiteConn, sl sealer) *writeTx {
