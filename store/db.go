@@ -52,6 +52,7 @@ type Options struct {
 	restartFrames     int
 	restartWait       time.Duration
 	walSizeLimit      int64
+	lingerFor         time.Duration // see writer.go; tests lengthen it
 	// verifyIntakeCache makes the writer check every use of its intake
 	// cache against the database (intake_cache.go); the store's tests set it.
 	verifyIntakeCache bool

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -119,14 +120,18 @@ func (db *DB) run(conn *sql.Conn) {
 
 // loop blocks for one job, then takes whatever else is already waiting:
 // while one batch is being fsync'd, the next one fills up by itself, so
-// batches grow exactly when load does.
+// batches grow exactly when load does. Under load it waits a little for
+// more (lingerFor).
 func (db *DB) loop(w *writeTx) {
 	max := db.opts.MaxBatch
 	if !db.opts.GroupCommit {
 		max = 1
 	}
+	linger := cmp.Or(db.opts.lingerFor, lingerFor)
 	batch := make([]*job, 0, max)
 	errs := make([]error, 0, max)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	for {
 		var j *job
 		var ok bool
@@ -153,9 +158,43 @@ func (db *DB) loop(w *writeTx) {
 				break fill
 			}
 		}
+		if len(batch) >= lingerFrom && len(batch) < max {
+			batch = db.linger(batch, max, timer, linger)
+		}
 		db.commit(w, batch, errs)
 		clear(batch) // let answered jobs be collected
 	}
+}
+
+// A batch that already holds lingerFrom units waits up to lingerFor for
+// more before it commits. Such a batch means webhooks arrive faster than
+// the writer commits them, and every commit has a cost of its own that its
+// units share (BEGIN and COMMIT, the pages every unit appends to, the
+// fsync). In alternating load runs (60,000 webhooks, 128 in flight) the
+// mean batch grew from 32-34 units to 35-37 and throughput from
+// 11,300-11,400 to 13,000-13,300 a second. A lone message (real traffic,
+// or 1,000 a second) never waits.
+const (
+	lingerFrom = 8
+	lingerFor  = 300 * time.Microsecond
+)
+
+// linger adds to batch what arrives within d, up to max units.
+func (db *DB) linger(batch []*job, max int, timer *time.Timer, d time.Duration) []*job {
+	timer.Reset(d)
+	defer timer.Stop()
+	for len(batch) < max {
+		select {
+		case j, ok := <-db.jobs:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, j)
+		case <-timer.C:
+			return batch
+		}
+	}
+	return batch
 }
 
 // commit runs a batch in one transaction and answers every unit only after
