@@ -11,7 +11,7 @@ import (
 // more: a unit sent after the batch was taken still joins it.
 func TestBatchUnderLoadWaitsForMore(t *testing.T) {
 	opts := testOptions()
-	opts.lingerFor = time.Minute // long enough that the test cannot race it
+	opts.lingerFor = time.Minute   // long enough that the test cannot race it
 	opts.MaxBatch = lingerFrom + 1 // and the late unit fills the batch, which then commits
 	db, _ := openTest(t, opts)
 	ctx := context.Background()
