@@ -10,11 +10,29 @@ import (
 )
 
 // twilioParams collects every form parameter Twilio sent: the signature
-// covers all of them, including ones Hotline does not read.
+// covers all of them, including ones Hotline does not read. A webhook
+// carries about twenty, so every name and value is cut from one string and
+// every single-value list from one array, instead of three allocations
+// each.
 func twilioParams(c *fiber.Ctx) url.Values {
-	params := url.Values{}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		params.Add(string(k), string(v))
+	args := c.Request().PostArgs()
+	size := 0
+	args.VisitAll(func(k, v []byte) { size += len(k) + len(v) })
+	buf := make([]byte, 0, size)
+	args.VisitAll(func(k, v []byte) { buf = append(append(buf, k...), v...) })
+	all := string(buf)
+	params := make(url.Values, args.Len())
+	lists := make([]string, args.Len())
+	args.VisitAll(func(k, v []byte) {
+		name := all[:len(k)]
+		value := all[len(k) : len(k)+len(v)]
+		all = all[len(k)+len(v):]
+		if vs, ok := params[name]; ok {
+			params[name] = append(vs, value)
+			return
+		}
+		lists[0] = value
+		params[name], lists = lists[:1:1], lists[1:]
 	})
 	return params
 }

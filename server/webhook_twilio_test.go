@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"hotline"
+	"hotline/channels/twilio"
 )
 
 // sms is an inbound SMS webhook body as Twilio sends it.
@@ -237,5 +238,33 @@ func TestTwilioStatusCallback(t *testing.T) {
 	resp, _ = h.post("/webhooks/twilio/status", with(form, "MessageStatus", "exploded"), hAuthToken)
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("unknown status value: %d, want 400", resp.StatusCode)
+	}
+}
+
+// Every value of a repeated parameter is signed: a webhook carrying them
+// all is taken, and one with a value added after signing is refused.
+func TestTwilioRepeatedParameters(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	form := sms("SM00000000000000000000000000000r01", "+85510000555", "hello")
+	form["Tag"] = []string{"b", "a"}
+	if resp, body := h.post("/webhooks/twilio/messages", form, hAuthToken); resp.StatusCode != 200 {
+		t.Fatalf("repeated parameter, signed: %d %s", resp.StatusCode, body)
+	}
+	sig := twilio.Sign(hAuthToken, h.baseURL+"/webhooks/twilio/messages", with(form, "MessageSid", "SM00000000000000000000000000000r02"))
+	sent := with(form, "MessageSid", "SM00000000000000000000000000000r02")
+	sent["Tag"] = append(sent["Tag"], "c")
+	req, _ := http.NewRequest(http.MethodPost, h.baseURL+"/webhooks/twilio/messages", strings.NewReader(sent.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Twilio-Signature", sig)
+	resp, err := h.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Fatalf("value added to a signed repeated parameter: %d, want 403", resp.StatusCode)
+	}
+	if n := countInbound(h); n != 1 {
+		t.Fatalf("%d inbound messages stored, want 1", n)
 	}
 }
