@@ -293,16 +293,20 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		return hotline.Receipt{}, err
 	}
 
-	var msgID int64
-	err = tx.QueryRow(`
+	// The row id comes from the connection, not RETURNING, which makes
+	// SQLite buffer the statement's output.
+	res, err := tx.Exec(`
 		INSERT INTO messages (case_id, contact_id, direction, channel, external_id, body, media, lat, lon, meta, status, triage, created_at)
-		VALUES (?, ?, 'in', ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
-		RETURNING id`,
+		VALUES (?, ?, 'in', ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)`,
 		c.id, contactID, string(in.Channel), in.ExternalID, p.body, p.media,
-		nullFloat(in.Lat), nullFloat(in.Lon), p.meta, p.triage, ms(at)).Scan(&msgID)
+		nullFloat(in.Lat), nullFloat(in.Lon), p.meta, p.triage, ms(at))
 	if in.ExternalID != "" && isUnique(err) {
 		return hotline.Receipt{}, errDuplicate
 	}
+	if err != nil {
+		return hotline.Receipt{}, fmt.Errorf("store: message insert: %w", err)
+	}
+	msgID, err := res.LastInsertId()
 	if err != nil {
 		return hotline.Receipt{}, fmt.Errorf("store: message insert: %w", err)
 	}
