@@ -200,7 +200,7 @@ func Open(path string, opts Options) (*DB, error) {
 		rdb.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
 	}
-	recent := newRecentIDs(recentIDsPerGeneration)
+	recent := newRecentIDs(recentIDsPerGeneration, recentIDsGeneration, opts.Now)
 	if err := seedRecentIDs(context.Background(), rdb, recent, opts.Now().Add(-recentIDsSeedWindow)); err != nil {
 		wconn.Close()
 		wdb.Close()

@@ -22,24 +22,33 @@ import (
 // remembers (a hash collision) costs one lookup that finds nothing.
 type recentIDs struct {
 	seed  maphash.Seed
-	limit int // ids per generation
+	limit int           // ids per generation
+	every time.Duration // and the longest a generation lasts
+	now   func() time.Time
 
 	mu       sync.Mutex
 	cur, old map[uint64]struct{}
+	since    time.Time // when cur began
 }
 
-// recentIDsPerGeneration bounds the memory to two maps of this many ids
-// (about 10 MB): at Hotline's real traffic that is weeks, in a load test
-// the last half-minute. A provider retries within minutes.
-const recentIDsPerGeneration = 1 << 18
+// A generation lasts a minute, so the set remembers the last one to two
+// minutes, which covers a provider's retries (Twilio gives up on a webhook
+// after 15 s); at most recentIDsPerGeneration ids each, so at 10,000
+// webhooks a second it is the last 25 to 50 seconds, in about 10 MB.
+// Bounding it by time too keeps its memory to what the traffic needs.
+const (
+	recentIDsPerGeneration = 1 << 18
+	recentIDsGeneration    = time.Minute
+)
 
 // recentIDsSeedWindow is how far back Open seeds the set from the
 // database, so that a retry of a message stored just before a restart is
-// still answered from the read pool.
-const recentIDsSeedWindow = time.Hour
+// still answered from the read pool: as far as the set remembers.
+const recentIDsSeedWindow = 2 * recentIDsGeneration
 
-func newRecentIDs(limit int) *recentIDs {
-	return &recentIDs{seed: maphash.MakeSeed(), limit: limit, cur: make(map[uint64]struct{})}
+func newRecentIDs(limit int, every time.Duration, now func() time.Time) *recentIDs {
+	return &recentIDs{seed: maphash.MakeSeed(), limit: limit, every: every, now: now,
+		cur: make(map[uint64]struct{}), since: now()}
 }
 
 func (r *recentIDs) key(ch hotline.Channel, externalID string) uint64 {
@@ -62,8 +71,8 @@ func (r *recentIDs) met(ch hotline.Channel, externalID string) bool {
 	if _, ok := r.old[k]; ok {
 		return true
 	}
-	if len(r.cur) >= r.limit {
-		r.old, r.cur = r.cur, make(map[uint64]struct{}, r.limit/4)
+	if now := r.now(); len(r.cur) >= r.limit || now.Sub(r.since) >= r.every {
+		r.old, r.cur, r.since = r.cur, make(map[uint64]struct{}, len(r.cur)), now
 	}
 	r.cur[k] = struct{}{}
 	return false

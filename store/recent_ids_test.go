@@ -10,7 +10,7 @@ import (
 )
 
 func TestRecentIDsRemembersTwoGenerations(t *testing.T) {
-	r := newRecentIDs(2)
+	r := newRecentIDs(2, time.Hour, time.Now)
 	for _, id := range []string{"SM1", "SM2", "SM3", "SM4"} {
 		if r.met(hotline.SMS, id) {
 			t.Fatalf("%s met before it was seen", id)
@@ -73,5 +73,28 @@ func TestDuplicateAcrossRestart(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM messages WHERE direction = 'in'`); n != 2 {
 		t.Errorf("%d inbound messages stored, want 2", n)
+	}
+}
+
+// A generation also ends after its time, however few ids it holds, so the
+// set's memory follows the traffic.
+func TestRecentIDsForgetsByTime(t *testing.T) {
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	r := newRecentIDs(1000, time.Minute, func() time.Time { return now })
+	r.met(hotline.SMS, "SM1")
+	now = now.Add(61 * time.Second)
+	r.met(hotline.SMS, "SM2") // starts a new generation; SM1 is in the old one
+	if !r.met(hotline.SMS, "SM1") {
+		t.Error("an id from the last generation is forgotten")
+	}
+	now = now.Add(61 * time.Second)
+	r.met(hotline.SMS, "SM3")
+	now = now.Add(61 * time.Second)
+	r.met(hotline.SMS, "SM4")
+	if r.met(hotline.SMS, "SM2") {
+		t.Error("an id from three minutes ago is still remembered")
+	}
+	if n := len(r.cur) + len(r.old); n > 3 {
+		t.Errorf("%d ids held after three quiet minutes", n)
 	}
 }
