@@ -108,6 +108,18 @@ func TestIntakeCacheFollowsOtherWrites(t *testing.T) {
 		if rng.IntN(3) == 0 {
 			tr.Reasons = []hotline.Reason{{Signal: fmt.Sprintf("signal-%d", rng.IntN(6)), Urgency: tr.Urgency}}
 		}
+		if rng.IntN(4) == 0 {
+			tr.Entities = []hotline.Entity{{Kind: "company", Value: fmt.Sprintf("Fictional Co %d", rng.IntN(4))}}
+		}
+		if rng.IntN(5) == 0 {
+			tr.Location.Place = fmt.Sprintf("building %d", rng.IntN(3))
+			tr.Location.Country = "KH"
+		}
+		if rng.IntN(6) == 0 {
+			in.Lat, in.Lon = ptr(10.6+rng.Float64()/10), ptr(103.5+rng.Float64()/10)
+			tr.Location.Lat, tr.Location.Lon = in.Lat, in.Lon
+		}
+		tr.Reporter = []hotline.Reporter{hotline.ReporterUnknown, hotline.ReporterSelf, hotline.ReporterFamily}[rng.IntN(3)]
 		var r hotline.Receipt
 		var err error
 		if rng.IntN(2) == 0 {
