@@ -43,8 +43,10 @@ func ParseUrgency(s string) (Urgency, error) {
 	return UrgencyUnknown, fmt.Errorf("unknown urgency %q (want low, medium, high or critical)", s)
 }
 
-// MarshalJSON writes the level by name, the way API clients and labels expect it.
-func (u Urgency) MarshalJSON() ([]byte, error) { return json.Marshal(u.String()) }
+// MarshalText writes the level by name, the way API clients and labels
+// expect it in JSON. (encoding/json quotes a text; a MarshalJSON would be
+// called and then re-validated for every urgency in every triage written.)
+func (u Urgency) MarshalText() ([]byte, error) { return []byte(u.String()), nil }
 
 // UnmarshalJSON reads a level by name; the empty string is UrgencyUnknown.
 func (u *Urgency) UnmarshalJSON(b []byte) error {
