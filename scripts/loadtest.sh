@@ -27,6 +27,9 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run() { # name group_commit load-args...
 	local name=$1 gc=$2; shift 2
 	rm -rf "$work"/db* "$work"/key
+	# The previous run's database is still being written back to disk;
+	# flush it now so that this run's fsyncs do not queue behind it.
+	sync
 	local profile=()
 	if [ -n "${PROFILE:-}" ]; then mkdir -p "$PROFILE"; profile=(-cpu-profile "$PROFILE/$name.prof"); fi
 	HOTLINE_DB="$work/db" HOTLINE_KEY_FILE="$work/key" HOTLINE_ADDR=127.0.0.1:$PORT HOTLINE_GROUP_COMMIT=$gc HOTLINE_ACK=first \
