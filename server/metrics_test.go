@@ -29,6 +29,13 @@ func TestMetricsCountWebhookOutcomesAndCommits(t *testing.T) {
 	if resp, _ := h.post("/webhooks/twilio/messages", msg, hAuthToken); resp.StatusCode != 200 {
 		t.Fatalf("retry: %d", resp.StatusCode)
 	}
+	// Two more from the same sender: the second finds them in the intake cache.
+	for _, sid := range []string{"SMmetrics2", "SMmetrics3"} {
+		next := url.Values{"MessageSid": {sid}, "AccountSid": {hAccountSID}, "From": {"+85510000123"}, "To": {"+85510000999"}, "Body": {"still here"}}
+		if resp, _ := h.post("/webhooks/twilio/messages", next, hAuthToken); resp.StatusCode != 200 {
+			t.Fatalf("follow-up %s: %d", sid, resp.StatusCode)
+		}
+	}
 	h.post("/webhooks/twilio/messages", msg, "wrong-token")
 	h.post("/webhooks/twilio/messages", url.Values{"AccountSid": {hAccountSID}}, hAuthToken)
 	h.postTelegram(`{"update_id": 1}`, "wrong secret")
@@ -39,7 +46,8 @@ func TestMetricsCountWebhookOutcomesAndCommits(t *testing.T) {
 		t.Fatalf("/metrics from loopback: %d", code)
 	}
 	for sample, want := range map[string]float64{
-		`hotline_webhooks_total{channel="twilio_messages",outcome="accepted"}`:  1,
+		`hotline_webhooks_total{channel="twilio_messages",outcome="accepted"}`:  3,
+		`hotline_writer_reruns_total`:                                           0,
 		`hotline_webhooks_total{channel="twilio_messages",outcome="duplicate"}`: 1,
 		`hotline_webhooks_total{channel="twilio_messages",outcome="forged"}`:    1,
 		`hotline_webhooks_total{channel="twilio_messages",outcome="invalid"}`:   1,
@@ -56,6 +64,9 @@ func TestMetricsCountWebhookOutcomesAndCommits(t *testing.T) {
 	}
 	if n := metric(body, "hotline_commit_batch_size_sum"); n < 1 {
 		t.Errorf("commit batch size sum %v", n)
+	}
+	if n := metric(body, "hotline_intake_cache_hits_total"); n < 1 {
+		t.Errorf("intake cache hits %v after three messages from one sender", n)
 	}
 	if n := metric(body, "hotline_handler_panics_total"); n != 0 {
 		t.Errorf("panics %v", n)

@@ -18,6 +18,7 @@ import (
 // Source is what the collector reads; *store.DB implements it.
 type Source interface {
 	CommitMetrics() store.CommitSnapshot
+	Stats() store.Stats
 	WriterQueue() int
 	QueueDepth(ctx context.Context) (map[hotline.Urgency]int, error)
 	OldestUnacknowledgedCritical(ctx context.Context) (time.Time, bool, error)
@@ -45,6 +46,10 @@ var (
 		"Time from BEGIN to the end of COMMIT, fsync included.", nil, nil)
 	descWriterQueue = prometheus.NewDesc("hotline_writer_queue",
 		"Units of work waiting for the writer.", nil, nil)
+	descReruns = prometheus.NewDesc("hotline_writer_reruns_total",
+		"Batches run again unit by unit because a unit failed in their straight run.", nil, nil)
+	descCacheHits = prometheus.NewDesc("hotline_intake_cache_hits_total",
+		"Messages whose contact and open case came from the writer's intake cache instead of two reads.", nil, nil)
 	descQueue = prometheus.NewDesc("hotline_queue_cases",
 		"Cases waiting for an outcome (not resolved or closed), by urgency.", []string{"urgency"}, nil)
 	descOldest = prometheus.NewDesc("hotline_oldest_unacknowledged_critical_seconds",
@@ -52,7 +57,7 @@ var (
 )
 
 func (sc *storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descBatch, descLatency, descWriterQueue, descQueue, descOldest} {
+	for _, d := range []*prometheus.Desc{descBatch, descLatency, descWriterQueue, descReruns, descCacheHits, descQueue, descOldest} {
 		ch <- d
 	}
 }
@@ -62,6 +67,9 @@ func (sc *storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- constHistogram(descBatch, snap.BatchSize)
 	ch <- constHistogram(descLatency, snap.Latency)
 	ch <- prometheus.MustNewConstMetric(descWriterQueue, prometheus.GaugeValue, float64(sc.db.WriterQueue()))
+	stats := sc.db.Stats()
+	ch <- prometheus.MustNewConstMetric(descReruns, prometheus.CounterValue, float64(stats.Reruns))
+	ch <- prometheus.MustNewConstMetric(descCacheHits, prometheus.CounterValue, float64(stats.IntakeCacheHits))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
