@@ -78,24 +78,31 @@ func (r *recentIDs) met(ch hotline.Channel, externalID string) bool {
 	return false
 }
 
-// seedRecentIDs remembers the ids of messages stored since since, newest
-// first, up to what the set holds.
+// seedRecentIDs remembers the ids of messages stored since since. It reads
+// backwards from the newest message and stops at the first older one, so
+// opening a large database reads only its last minutes.
 func seedRecentIDs(ctx context.Context, rdb *sql.DB, r *recentIDs, since time.Time) error {
 	rows, err := rdb.QueryContext(ctx, `
-		SELECT channel, external_id FROM messages
+		SELECT channel, external_id, direction, created_at FROM messages
 		WHERE id > (SELECT coalesce(max(id), 0) FROM messages) - ?
-		  AND external_id <> '' AND direction = 'in' AND created_at >= ?
-		ORDER BY id`, 2*r.limit, ms(since))
+		ORDER BY id DESC`, 2*r.limit)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	floor := ms(since)
 	for rows.Next() {
-		var ch, id string
-		if err := rows.Scan(&ch, &id); err != nil {
+		var ch, id, dir string
+		var at int64
+		if err := rows.Scan(&ch, &id, &dir, &at); err != nil {
 			return err
 		}
-		r.met(hotline.Channel(ch), id)
+		if at < floor {
+			break
+		}
+		if dir == "in" && id != "" {
+			r.met(hotline.Channel(ch), id)
+		}
 	}
 	return rows.Err()
 }
