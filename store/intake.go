@@ -232,40 +232,12 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		safe = sql.NullBool{Bool: *in.SafeToContact, Valid: true}
 	}
 	facts := messageFacts{channel: in.Channel, meta: in.Meta}
-	var (
-		contactID int64
-		gc        guideContact
-		created   bool
-		rawName   []byte // the contact's stored name after this message, for the cache
-		c         caseTriage
-		found     bool
-		err       error
-	)
 	key := intakeKey(p, string(in.Channel))
-	if e, hit := tx.intake.take(key); hit {
-		// The person wrote lately: their contact and open case are as the
-		// cache holds them (intake_cache.go).
-		if tx.verifyIntake {
-			if err := verifyIntakeEntry(tx, string(in.Channel), p, e); err != nil {
-				return hotline.Receipt{}, err
-			}
-		}
-		contactID, gc, c, found = e.contactID, e.contact, e.c, true
-		if rawName, err = updateContact(tx, contactID, e.rawName, gc, in, p, safe, &facts); err != nil {
-			return hotline.Receipt{}, err
-		}
-	} else {
-		if contactID, gc, rawName, created, err = upsertContact(tx, now, in, p, safe, &facts); err != nil {
-			return hotline.Receipt{}, err
-		}
-		// A contact created just now has no case yet (cases reference their
-		// contact, so none can outlive one whose id was reused).
-		if !created {
-			if c, found, err = openCase(tx, contactID, reply != nil); err != nil {
-				return hotline.Receipt{}, err
-			}
-		}
+	sender, found, err := findSender(tx, key, now, in, p, safe, &facts, reply != nil)
+	if err != nil {
+		return hotline.Receipt{}, err
 	}
+	contactID, gc, c := sender.contactID, sender.contact, sender.c
 	dnc := gc.dnc
 	// cacheable: this unit keeps the person's cache entry true, unless it
 	// does something below that the entry does not follow.
@@ -387,9 +359,36 @@ func recordInbound(tx *writeTx, now, at time.Time, in hotline.Inbound, t hotline
 		if safe.Valid {
 			after.safe = safe
 		}
-		tx.intake.put(key, &intakeEntry{contactID: contactID, contact: after, rawName: rawName, c: c})
+		tx.intake.put(key, &intakeEntry{contactID: contactID, contact: after, rawName: sender.rawName, c: c})
 	}
 	return r, nil
+}
+
+// findSender returns the message's contact and its open case (found) as
+// they were before the message, with the contact's stored name as it is
+// after it: from the writer's intake cache when the person wrote lately,
+// else read, the contact created if it is new.
+func findSender(tx *writeTx, key string, now time.Time, in hotline.Inbound, p *encodedInbound, safe sql.NullBool, facts *messageFacts, guided bool) (e intakeEntry, found bool, err error) {
+	if cached, hit := tx.intake.take(key); hit {
+		if tx.verifyIntake {
+			if err := verifyIntakeEntry(tx, string(in.Channel), p, cached); err != nil {
+				return e, false, err
+			}
+		}
+		e = *cached
+		e.rawName, err = updateContact(tx, e.contactID, e.rawName, e.contact, in, p, safe, facts)
+		return e, true, err
+	}
+	var created bool
+	if e.contactID, e.contact, e.rawName, created, err = upsertContact(tx, now, in, p, safe, facts); err != nil {
+		return e, false, err
+	}
+	// A contact created just now has no case yet (cases reference their
+	// contact, so none can outlive one whose id was reused).
+	if !created {
+		e.c, found, err = openCase(tx, e.contactID, guided)
+	}
+	return e, found, err
 }
 
 // contactSQL finds the sender's contact row, with what intake needs of it.
