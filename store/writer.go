@@ -369,6 +369,9 @@ func answerAll(jobs []*job, err error) {
 
 // isUnique reports whether err is a UNIQUE constraint violation.
 func isUnique(err error) bool {
+	if err == nil {
+		return false // (errors.As would allocate its target all the same)
+	}
 	var se sqlite3.Error
 	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
 }
