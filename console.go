@@ -141,3 +141,13 @@ var transitions = map[string][]string{
 
 // NextStatuses lists where a case in status may go next.
 func NextStatuses(status string) []string { return append([]string(nil), transitions[status]...) }
+
+// ChangeMark is how far the console's live queue has read the changes to
+// cases: every change before At, and the changes at At to the cases in
+// Seen. Changes are stamped to the millisecond, and a batch committed
+// after a read can carry the millisecond that read ended on, so a mark of
+// time alone would skip it.
+type ChangeMark struct {
+	At   time.Time
+	Seen []int64
+}

@@ -27,8 +27,8 @@ const (
 )
 
 type changeSource interface {
-	ChangedSince(ctx context.Context, t time.Time, limit int) ([]int64, time.Time, error)
-	LastChange(ctx context.Context) (time.Time, error)
+	ChangedSince(ctx context.Context, mark hotline.ChangeMark, limit int) ([]int64, hotline.ChangeMark, error)
+	LastChange(ctx context.Context) (hotline.ChangeMark, error)
 }
 
 type hub struct {
@@ -67,7 +67,7 @@ func (hb *hub) unsubscribe(ch chan []int64) {
 
 func (hb *hub) poll(stop chan struct{}) {
 	ctx := context.Background()
-	since, err := hb.db.LastChange(ctx)
+	mark, err := hb.db.LastChange(ctx)
 	if err != nil {
 		hb.log.Error("live queue: last change", "err", err)
 	}
@@ -79,7 +79,7 @@ func (hb *hub) poll(stop chan struct{}) {
 			return
 		case <-t.C:
 		}
-		ids, latest, err := hb.db.ChangedSince(ctx, since, 200)
+		ids, next, err := hb.db.ChangedSince(ctx, mark, 200)
 		if err != nil {
 			hb.log.Error("live queue: changes", "err", err)
 			continue
@@ -87,7 +87,7 @@ func (hb *hub) poll(stop chan struct{}) {
 		if len(ids) == 0 {
 			continue
 		}
-		since = latest
+		mark = next
 		hb.mu.Lock()
 		for ch := range hb.subs {
 			select {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,36 +107,62 @@ func (db *DB) UrgencyCounts(ctx context.Context, f hotline.CaseFilter) (map[hotl
 	return out, rows.Err()
 }
 
-// ChangedSince returns the ids of cases changed after t (at most limit) and
-// the latest change time seen, for the console's live queue.
-func (db *DB) ChangedSince(ctx context.Context, t time.Time, limit int) ([]int64, time.Time, error) {
-	rows, err := db.rdb.QueryContext(ctx, `SELECT id, updated_at FROM cases WHERE updated_at > ? ORDER BY updated_at LIMIT ?`, ms(t), limit)
+// ChangedSince returns the ids of cases changed since mark (at most limit,
+// oldest change first) and the mark to read on from, for the console's
+// live queue. It reads the mark's own millisecond again, leaving out the
+// cases already seen in it, so a change committed late with that stamp
+// is still announced, and a limit that cuts through one millisecond is
+// resumed, not skipped.
+func (db *DB) ChangedSince(ctx context.Context, mark hotline.ChangeMark, limit int) ([]int64, hotline.ChangeMark, error) {
+	seen, err := json.Marshal(mark.Seen)
 	if err != nil {
-		return nil, t, fmt.Errorf("store: changed cases: %w", err)
+		return nil, mark, err
+	}
+	rows, err := db.rdb.QueryContext(ctx, `
+		SELECT id, updated_at FROM cases
+		WHERE updated_at >= ?1 AND NOT (updated_at = ?1 AND id IN (SELECT value FROM json_each(?2)))
+		ORDER BY updated_at, id LIMIT ?3`, ms(mark.At), string(seen), limit)
+	if err != nil {
+		return nil, mark, fmt.Errorf("store: changed cases: %w", err)
 	}
 	defer rows.Close()
 	var ids []int64
-	latest := t
+	next := hotline.ChangeMark{At: mark.At, Seen: slices.Clone(mark.Seen)}
 	for rows.Next() {
 		var id, up int64
 		if err := rows.Scan(&id, &up); err != nil {
-			return nil, t, err
+			return nil, mark, err
 		}
 		ids = append(ids, id)
-		if u := fromMS(up); u.After(latest) {
-			latest = u
+		if at := fromMS(up); !at.Equal(next.At) {
+			next = hotline.ChangeMark{At: at}
 		}
+		next.Seen = append(next.Seen, id)
 	}
-	return ids, latest, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, mark, err
+	}
+	return ids, next, nil
 }
 
-// LastChange is the time of the latest change to any case.
-func (db *DB) LastChange(ctx context.Context) (time.Time, error) {
-	var v sql.NullInt64
-	if err := db.rdb.QueryRowContext(ctx, `SELECT max(updated_at) FROM cases`).Scan(&v); err != nil {
-		return time.Time{}, err
+// LastChange is the mark of the latest change to any case: its time and
+// the cases changed at that time.
+func (db *DB) LastChange(ctx context.Context) (hotline.ChangeMark, error) {
+	var mark hotline.ChangeMark
+	rows, err := db.rdb.QueryContext(ctx, `SELECT id, updated_at FROM cases WHERE updated_at = (SELECT max(updated_at) FROM cases)`)
+	if err != nil {
+		return mark, fmt.Errorf("store: last change: %w", err)
 	}
-	return fromMS(v.Int64), nil
+	defer rows.Close()
+	for rows.Next() {
+		var id, up int64
+		if err := rows.Scan(&id, &up); err != nil {
+			return mark, err
+		}
+		mark.At = fromMS(up)
+		mark.Seen = append(mark.Seen, id)
+	}
+	return mark, rows.Err()
 }
 
 // Handoffs returns a case's hand-offs, oldest first.
